@@ -1,0 +1,17 @@
+using System.CommandLine;
+using BetterDepth.Cli.Commands;
+
+namespace BetterDepth.Cli;
+
+public static class Program
+{
+    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("BetterDepth: plug-and-play diffusion refinement of monocular depth (NeurIPS 2024), in .NET.");
+        // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(InfoCommand.Create());
+        return root;
+    }
+}

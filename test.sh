@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets up the machine, builds, runs the whole test suite. Extra arguments go to `dotnet test`
+# (for example: ./test.sh --filter FullyQualifiedName~Imaging).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+./scripts/setup.sh
+dotnet build BetterDepth.slnx -c Release -nologo -v q
+results="$root/tests/BetterDepth.Tests/TestResults"
+rm -rf "$results"
+status=0
+dotnet test BetterDepth.slnx -c Release --no-build -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+# One plain closing line that any CI reader understands.
+trx=$(find "$results" -name '*.trx' | head -n 1)
+if [ -n "$trx" ]; then
+  passed=$(grep -o 'passed="[0-9]*"' "$trx" | head -n 1 | tr -dc 0-9)
+  failed=$(grep -o 'failed="[0-9]*"' "$trx" | head -n 1 | tr -dc 0-9)
+  echo "tests: ${passed:-0} passed, ${failed:-0} failed"
+fi
+exit $status
