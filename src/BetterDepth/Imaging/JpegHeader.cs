@@ -45,6 +45,10 @@ static class JpegHeader
                 if (components is not (1 or 3 or 4)) throw Bad($"unsupported number of colour components {components}");
                 if ((long)width * height > file.Length * MaxPixelsPerByte)
                     throw Bad($"frame claims {width}x{height} pixels, impossible for a {file.Length}-byte file");
+                // Inside entropy-coded data 0xFF is always followed by 0x00 or a restart marker, so an FF D9
+                // pair after the frame header can only be the end-of-image marker; without it the file is cut short
+                // (and decoders would silently fill the missing part with grey).
+                if (file.AsSpan(pos + length).IndexOf([(byte)0xFF, (byte)0xD9]) < 0) throw Bad("truncated (no end-of-image marker)");
                 return (width, height, components);
             }
             pos += length;
