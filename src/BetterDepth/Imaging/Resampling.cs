@@ -65,8 +65,49 @@ public static class Resampling
 
     static float[] ResizePlane(float[] src, int w, int h, int channels, int newW, int newH, ResizeFilter filter, bool antialias)
     {
-        var horizontal = w == newW ? src : Apply(src, w, h, channels, ComputeTaps(w, newW, filter, antialias), alongRows: true);
-        return h == newH ? horizontal : Apply(horizontal, newW, h, channels, ComputeTaps(h, newH, filter, antialias), alongRows: false);
+        var horizontal = w == newW ? src : ResizeRows(src, w, h, channels, ComputeTaps(w, newW, filter, antialias));
+        return h == newH ? horizontal : ResizeColumns(horizontal, newW * channels, h, ComputeTaps(h, newH, filter, antialias));
+    }
+
+    /// <summary>Horizontal pass: each output pixel is a weighted sum of neighbouring pixels of the same row.</summary>
+    static float[] ResizeRows(float[] src, int w, int h, int channels, Taps[] taps)
+    {
+        int newW = taps.Length;
+        var dst = new float[newW * h * channels];
+        Parallel.For(0, h, y =>
+        {
+            int srcRow = y * w * channels, dstRow = y * newW * channels;
+            for (int x = 0; x < newW; x++)
+            {
+                var (start, weights) = taps[x];
+                for (int c = 0; c < channels; c++)
+                {
+                    float acc = 0;
+                    int s = srcRow + start * channels + c;
+                    for (int k = 0; k < weights.Length; k++, s += channels) acc += weights[k] * src[s];
+                    dst[dstRow + x * channels + c] = acc;
+                }
+            }
+        });
+        return dst;
+    }
+
+    /// <summary>Vertical pass: each output row is a weighted sum of whole input rows (contiguous, so it vectorises).</summary>
+    static float[] ResizeColumns(float[] src, int rowLength, int h, Taps[] taps)
+    {
+        var dst = new float[rowLength * taps.Length];
+        Parallel.For(0, taps.Length, y =>
+        {
+            var (start, weights) = taps[y];
+            var output = dst.AsSpan(y * rowLength, rowLength);
+            for (int k = 0; k < weights.Length; k++)
+            {
+                var input = src.AsSpan((start + k) * rowLength, rowLength);
+                float weight = weights[k];
+                for (int i = 0; i < rowLength; i++) output[i] += weight * input[i];
+            }
+        });
+        return dst;
     }
 
     static Taps[] ComputeTaps(int inSize, int outSize, ResizeFilter filter, bool antialias)
@@ -132,29 +173,5 @@ public static class Resampling
         var result = new float[last - first + 1];
         for (int k = 0; k < result.Length; k++) result[k] = (float)(sum != 0 ? weights[first + k] / sum : (k == 0 ? 1 : 0));
         return new Taps(start + first, result);
-    }
-
-    static float[] Apply(float[] src, int w, int h, int channels, Taps[] taps, bool alongRows)
-    {
-        int newW = alongRows ? taps.Length : w, newH = alongRows ? h : taps.Length;
-        var dst = new float[newW * newH * channels];
-        for (int y = 0; y < newH; y++)
-        {
-            for (int x = 0; x < newW; x++)
-            {
-                var (start, weights) = alongRows ? taps[x] : taps[y];
-                for (int c = 0; c < channels; c++)
-                {
-                    double acc = 0;
-                    for (int k = 0; k < weights.Length; k++)
-                    {
-                        int sx = alongRows ? start + k : x, sy = alongRows ? y : start + k;
-                        acc += weights[k] * src[(sy * w + sx) * channels + c];
-                    }
-                    dst[(y * newW + x) * channels + c] = (float)acc;
-                }
-            }
-        }
-        return dst;
     }
 }
