@@ -7,6 +7,8 @@ namespace BetterDepth.Geometry;
 /// </summary>
 public static class CannyEdges
 {
+    const double MachineEpsilon = 2.220446049250313e-16;
+
     /// <summary>
     /// Edge pixels of a single-channel image. Thresholds apply to the Sobel gradient magnitude of the smoothed image
     /// (Sobel kernels [-1, 0, 1] x [1, 2, 1], not normalised, so a unit ramp per pixel has magnitude 8).
@@ -49,7 +51,8 @@ public static class CannyEdges
         }
         var smoothed = Separable(masked, width, height, kernel);
         var bleed = Separable(weight, width, height, kernel);
-        for (int i = 0; i < smoothed.Length; i++) smoothed[i] /= bleed[i] + double.Epsilon + 2.220446049250313e-16;
+        // skimage adds machine epsilon so pixels far from any valid one divide 0 by a non-zero number
+        for (int i = 0; i < smoothed.Length; i++) smoothed[i] /= bleed[i] + MachineEpsilon;
         return smoothed;
     }
 

@@ -73,4 +73,21 @@ public class DetailMetricsTests
         Assert.Equal(1.0, m["edge_recall"], 12);
         Assert.Throws<ArgumentException>(() => DetailMetrics.FromEdges(new bool[4], new bool[5], 5, 1, 10, 1));
     }
+
+    [Fact]
+    public void HolesInTheGroundTruthAreNotBoundaries()
+    {
+        // flat 3 m ground truth with a hole (stored as 0) whose border is a huge jump if read naively
+        var gt = new DepthMap(W, H, DepthKind.Depth, Enumerable.Repeat(3f, W * H).ToArray());
+        var valid = AllValid;
+        for (int y = 10; y < 30; y++) for (int x = 20; x < 40; x++) { gt[x, y] = 0; valid[y * W + x] = false; }
+        Assert.All(DetailMetrics.Compute(gt.Clone(), gt, valid).Values, v => Assert.True(double.IsNaN(v)));
+
+        // a predicted step inside the hole is not judged; one in the valid area is
+        var gtStep = Step(50);
+        var inHole = Step(50);
+        for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) inHole[x, y] = x < 50 ? (x is >= 25 and < 35 && y is >= 12 and < 28 ? 1f : 2f) : gtStep[x, y];
+        var m = DetailMetrics.Compute(inHole, gtStep, valid);
+        Assert.Equal([0.0, 0.0, 1.0, 1.0], m.Values);
+    }
 }
