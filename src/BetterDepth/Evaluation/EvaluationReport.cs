@@ -37,29 +37,26 @@ public sealed class EvaluationReport(
     /// <summary>Metric names in column order (those of the first sample; every sample has the same).</summary>
     public IReadOnlyList<string> MetricNames { get; } = samples.Count == 0 ? [] : samples[0].Metrics.Select(m => m.Key).ToList();
 
-    /// <summary>Mean of each metric over the evaluated samples; empty when none was evaluated.</summary>
-    public IReadOnlyDictionary<string, double> Means => means ??= ComputeMeans();
-    IReadOnlyDictionary<string, double>? means;
+    /// <summary>Mean of each metric over the evaluated samples (a NaN sample value is left out of its mean); empty when none was evaluated.</summary>
+    public MetricValues Means => means ??= ComputeMeans();
+    MetricValues? means;
 
-    Dictionary<string, double> ComputeMeans()
+    MetricValues ComputeMeans()
     {
-        var sums = MetricNames.ToDictionary(n => n, _ => 0.0);
-        foreach (var sample in Samples)
-            foreach (var (name, value) in sample.Metrics)
-                if (sums.ContainsKey(name)) sums[name] += value;
-        return sums.ToDictionary(kv => kv.Key, kv => kv.Value / Samples.Count);
+        var accumulator = new MetricAccumulator();
+        foreach (var sample in Samples) accumulator.Add(sample.Metrics);
+        return accumulator.Mean();
     }
 
     /// <summary>One row per evaluated sample: id, prediction file, valid pixel count, every metric.</summary>
     public void WriteCsv(string path) => AtomicFile.Write(path, stream =>
     {
-        using var writer = new StreamWriter(stream, new UTF8Encoding(false));
+        using var writer = new StreamWriter(stream, new UTF8Encoding(false), bufferSize: -1, leaveOpen: true); // AtomicFile flushes and closes it
         writer.WriteLine(string.Join(",", ["id", "prediction", "valid_pixels", .. MetricNames]));
         foreach (var sample in Samples)
         {
-            var values = sample.Metrics.ToDictionary(m => m.Key, m => m.Value);
             writer.WriteLine(string.Join(",", [Csv(sample.Id), Csv(sample.PredictionPath), sample.ValidPixels.ToString(CultureInfo.InvariantCulture),
-                .. MetricNames.Select(n => values.TryGetValue(n, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")]));
+                .. MetricNames.Select(n => sample.Metrics.TryGetValue(n, out var v) ? v.ToString("R", CultureInfo.InvariantCulture) : "")]));
         }
     });
 

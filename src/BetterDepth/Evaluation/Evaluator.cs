@@ -86,8 +86,8 @@ public static class Evaluator
         var (toAlign, fitValid) = PredictionFraming.ToAlignmentSpace(framed, options.PredictionsAre, mode, gt.Valid);
         var aligned = GroundTruthAlignment.Align(toAlign, gt.Depth, fitValid, mode, dataset.Range.Min, dataset.Range.Max);
 
-        var metrics = new List<KeyValuePair<string, double>>(DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid));
-        if (detail) metrics.AddRange(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid));
+        var metrics = DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid);
+        if (detail) metrics = metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid));
         return (new SampleResult(sample.Id, predictionPath, validCount, metrics), null);
     }
 }

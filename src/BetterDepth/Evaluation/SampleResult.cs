@@ -1,7 +1,7 @@
 namespace BetterDepth.Evaluation;
 
 /// <summary>Metrics of one evaluated sample, in the order the metric modules give them.</summary>
-public sealed record SampleResult(string Id, string PredictionPath, int ValidPixels, IReadOnlyList<KeyValuePair<string, double>> Metrics);
+public sealed record SampleResult(string Id, string PredictionPath, int ValidPixels, MetricValues Metrics);
 
 public enum SkipReason { MissingPrediction, UnreadablePrediction, NoValidPixels }
 

@@ -45,7 +45,6 @@ public class EvaluatorTests
         {
             EvaluationDataset.Open("nyu", FakeBenchmarks.Nyu(1, 64, 48).Dir), // Eigen region clipped to the small frame
             EvaluationDataset.Open("scannet", FakeBenchmarks.ScanNet(16, 12, 2).Dir),
-            EvaluationDataset.Open("diode", FakeBenchmarks.Diode(16, 12).Dir),
             EvaluationDataset.Open(Path.Combine(FakeBenchmarks.User(10, 6, 2).Dir, "dataset.json"), null),
         };
         foreach (var dataset in datasets)
@@ -54,6 +53,16 @@ public class EvaluatorTests
             AssertPerfect(report, dataset.Samples.Count);
             Assert.Equal(dataset.Samples.Select(s => s.Id), report.Samples.Select(s => s.Id)); // split order, whatever the parallelism
         }
+    }
+
+    [Fact]
+    public void DiodePredictionsAreClippedToTheRangeWhileTheMaskDecidesValidity()
+    {
+        var dataset = EvaluationDataset.Open("diode", FakeBenchmarks.Diode(16, 12).Dir);
+        var result = Assert.Single(Run(dataset, Predictions(dataset, d => d), PredictionContent.Depth, AlignmentMode.None).Samples);
+        // Marigold: the 0.5 m pixel counts (mask), the prediction there is clipped to 0.6 m: |0.6 - 0.5| / 0.5 over 180 pixels.
+        Assert.Equal(180, result.ValidPixels);
+        Assert.Equal(0.2 / 180, Metric(result, "abs_rel"), 6);
     }
 
     [Fact]

@@ -35,7 +35,8 @@ public class GroundTruthTests
             for (var x = 43; x < 1172; x++)
                 if ((x + 13 + y + 23) % 3 == 0) expected++;
         Assert.Equal(expected, gt.ValidCount);
-        Assert.Equal(MathF.Round(FakeBenchmarks.Depth(13 + 50, 23 + 200, 0) * 256) / 256, gt.Depth[50, 200], 5);
+        Assert.Equal(MathF.Round(FakeBenchmarks.Depth(13 + 50, 23 + 202, 0) * 256) / 256, gt.Depth[50, 202], 5);
+        Assert.Equal(0f, gt.Depth[50, 200]);
     }
 
     [Fact]
