@@ -16,9 +16,11 @@ public sealed class MetricAccumulator
     public void Add(MetricValues perImage)
     {
         ArgumentNullException.ThrowIfNull(perImage);
+        // check everything first so a rejected image leaves the averages untouched
+        foreach (var (name, value) in perImage)
+            if (double.IsInfinity(value)) throw new ArgumentException($"metric '{name}' is infinite", nameof(perImage));
         foreach (var (name, value) in perImage)
         {
-            if (double.IsInfinity(value)) throw new ArgumentException($"metric '{name}' is infinite", nameof(perImage));
             if (!totals.TryGetValue(name, out var t)) { order.Add(name); t = (0, 0); }
             totals[name] = double.IsNaN(value) ? t : (t.Sum + value, t.Count + 1);
         }

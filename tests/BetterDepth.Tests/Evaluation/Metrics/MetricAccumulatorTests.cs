@@ -17,7 +17,9 @@ public class MetricAccumulatorTests
         Assert.Equal(3.0, mean["dbe_acc"], 12);
         Assert.Equal(2, acc.Counts["dbe_acc"]);
         Assert.Equal(["abs_rel", "dbe_acc"], mean.Keys);
-        Assert.Throws<ArgumentException>(() => acc.Add(new MetricValues(("rmse", double.PositiveInfinity))));
+        Assert.Throws<ArgumentException>(() => acc.Add(new MetricValues(("abs_rel", 5.0), ("rmse", double.PositiveInfinity))));
+        Assert.Equal(0.2, acc.Mean()["abs_rel"], 12); // the rejected image changed nothing
+        Assert.Equal(3, acc.Images);
         Assert.Throws<ArgumentException>(() => new MetricValues(("a", 1.0), ("a", 2.0)));
     }
 }

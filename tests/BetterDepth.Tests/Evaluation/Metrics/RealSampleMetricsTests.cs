@@ -4,12 +4,12 @@ using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Evaluation.Metrics;
 
-/// <summary>The metrics on a real NYU Depth v2 ground truth (16-bit PNG, mm): against itself, and against a blurred copy.</summary>
+/// <summary>The metrics on real ground truth: NYU Depth v2 (16-bit PNG, mm) and Middlebury 2014 (PFM disparity), against itself, a blurred copy, and its raw disparity.</summary>
 public class RealSampleMetricsTests
 {
     static (DepthMap gt, bool[] valid) Nyu()
     {
-        var gt = Png16TestReader.ReadDepth(TestData.Real("nyu-crop", "depth.png"), 0.001);
+        var gt = DepthFile.ReadPng16(TestData.Real("nyu-crop", "depth.png"), 0.001);
         // NYU evaluation range (Marigold): 1e-3 .. 10 m, open
         var valid = gt.Values.Select(v => v > 1e-3f && v < 10f).ToArray();
         return (gt, valid);
@@ -63,5 +63,35 @@ public class RealSampleMetricsTests
         var detail = DetailMetrics.Compute(aligned, gt, valid);
         Assert.True(detail["dbe_comp"] > 1.0, detail.ToString());
         Assert.True(detail["edge_recall"] < 0.8, detail.ToString());
+    }
+
+    /// <summary>Middlebury 2014 Motorcycle: disparity d (px, +inf = unknown, read as 0) to depth Z = baseline * f / (d + doffs), calib.txt values.</summary>
+    static (DepthMap disparity, DepthMap depth, bool[] valid) Middlebury()
+    {
+        const double baselineMm = 193.001, focalPx = 999.421, doffs = 32.778;
+        var disparity = DepthFile.ReadPfm(TestData.Real("middlebury2014-motorcycle", "disp0GT.pfm"), DepthKind.Disparity);
+        var valid = disparity.Values.Select(d => d > 0).ToArray();
+        var depth = new DepthMap(disparity.Width, disparity.Height, DepthKind.Depth,
+            disparity.Values.Select(d => d > 0 ? (float)(baselineMm * focalPx / (d + doffs) / 1000.0) : 0f).ToArray());
+        return (disparity, depth, valid);
+    }
+
+    [Fact]
+    public void MiddleburyDisparityAlignedInDisparitySpaceGivesTheDepthBack()
+    {
+        // 1/Z = (d + doffs) / (baseline * f) is affine in d, so the disparity fit must recover the depth exactly
+        var (disparity, depth, valid) = Middlebury();
+        Assert.Equal(741 * 497, depth.PixelCount);
+        var aligned = GroundTruthAlignment.Align(disparity.WithKind(DepthKind.AffineDisparity), depth, valid, AlignmentMode.LeastSquareDisparity, 1e-3, 100, out var fit);
+        Assert.Equal(1000.0 / (193.001 * 999.421), fit.Scale, 6);
+        var m = DepthMetrics.Compute(aligned.Values, depth.Values, valid);
+        Assert.True(m["abs_rel"] < 1e-5, m.ToString());
+        Assert.Equal(1.0, m["delta1"]);
+
+        // fitting the same disparity in depth space cannot follow the 1/d curve
+        var wrongSpace = GroundTruthAlignment.Align(disparity, depth, valid, AlignmentMode.LeastSquare, 1e-3, 100);
+        Assert.True(DepthMetrics.Compute(wrongSpace.Values, depth.Values, valid)["abs_rel"] > 100 * m["abs_rel"]);
+
+        Assert.Equal([0.0, 0.0, 1.0, 1.0], DetailMetrics.Compute(aligned, depth, valid).Values);
     }
 }
