@@ -14,6 +14,7 @@ real="${BETTERDEPTH_REAL_RGBD:-$root/../shared/data/real-rgbd}/nyu-crop"
 (cd "$here" && dotnet run make-eval-set.cs -- "$real" "$work" "$n" >/dev/null)
 "$root/betterdepth" info >/dev/null   # build outside the timing
 
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
 start=$(date +%s.%N)
 "$root/betterdepth" eval --dataset nyu --data-dir "$work/data" --predictions "$work/predictions" \
   --alignment least_square_disparity --jobs "$jobs" --output "$work/out" >/dev/null 2>&1
@@ -34,6 +35,8 @@ cat > "$here/results/eval-throughput.json" <<JSON
   "images_per_second_wall": $(echo "$n / $wall" | bc -l | xargs printf '%.1f'),
   "images_per_second_evaluation": $(printf '%.1f' "$inner"),
   "machine": "$cpu, $(nproc) cores",
+  "load_average_1min_before": $load_before,
+  "note": "a shared machine: the load average says how many other processes competed for its cores",
   "date": "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 }
 JSON
