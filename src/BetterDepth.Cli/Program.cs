@@ -13,6 +13,7 @@ public static class Program
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
         return root;
     }
 }
