@@ -65,6 +65,11 @@ public static class EvalCommand
             report.WriteCsv(Path.Combine(outputDir, CsvName));
             report.WriteJson(Path.Combine(outputDir, SummaryName));
             Show(report, outputDir);
+            if (report.EvaluatedCount == 0)
+            {
+                Console.Error.WriteLine($"error: no sample could be evaluated (wrong --predictions folder?); see {Path.Combine(outputDir, SummaryName)}");
+                return CommandRunner.ExitBadInput;
+            }
             return 0;
         }, ct));
         return command;
@@ -81,8 +86,9 @@ public static class EvalCommand
         if (report.Skipped.Count > ListedSkips)
             Console.Error.WriteLine($"... and {report.Skipped.Count - ListedSkips} more skipped samples (listed in {SummaryName})");
 
-        var table = new Table().Title(Markup.Escape($"{report.Dataset}: {report.EvaluatedCount} evaluated, {report.MissingCount} missing, " +
-                                                    $"{report.UnreadableCount} unreadable, alignment {AlignmentNames.ToName(report.Alignment)}"));
+        AnsiConsole.WriteLine($"{report.Dataset}: {report.EvaluatedCount} evaluated, {report.MissingCount} missing, {report.UnreadableCount} unreadable, " +
+                              $"{report.NoValidPixelsCount} without valid pixels; alignment {AlignmentNames.ToName(report.Alignment)}");
+        var table = new Table();
         table.AddColumn("metric");
         table.AddColumn(new TableColumn("mean").RightAligned());
         foreach (var name in report.MetricNames)

@@ -66,28 +66,40 @@ public static class Evaluator
             return (null, new SkippedSample(sample.Id, expected, SkipReason.MissingPrediction, "prediction not found"));
         }
 
-        DepthMap prediction;
+        var validCount = gt.ValidCount;
+        if (validCount == 0)
+            return (null, new SkippedSample(sample.Id, predictionPath, SkipReason.NoValidPixels, "no valid ground-truth pixel"));
         try
         {
-            // PNG predictions are read as their raw 16-bit values: only their relative values matter once aligned.
-            prediction = DepthFile.Read(predictionPath, options.PredictionsAre == PredictionContent.Disparity ? DepthKind.AffineDisparity : DepthKind.AffineDepth);
+            var metrics = Score(predictionPath, gt, dataset.Range, options, detail);
+            return (new SampleResult(sample.Id, predictionPath, validCount, metrics), null);
         }
         catch (IOException e) when (!options.Strict)
         {
             return (null, new SkippedSample(sample.Id, predictionPath, SkipReason.UnreadablePrediction, e.Message));
         }
+    }
 
-        var validCount = gt.ValidCount;
-        if (validCount == 0)
-            return (null, new SkippedSample(sample.Id, predictionPath, SkipReason.NoValidPixels, "no valid ground-truth pixel"));
-
-        var framed = PredictionFraming.ToGroundTruthFrame(prediction, gt);
-        var mode = options.EffectiveAlignment;
-        var (toAlign, fitValid) = PredictionFraming.ToAlignmentSpace(framed, options.PredictionsAre, mode, gt.Valid);
-        var aligned = GroundTruthAlignment.Align(toAlign, gt.Depth, fitValid, mode, dataset.Range.Min, dataset.Range.Max);
-
-        var metrics = DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid);
-        if (detail) metrics = metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid));
-        return (new SampleResult(sample.Id, predictionPath, validCount, metrics), null);
+    /// <summary>Read the prediction, bring it to the ground truth's frame and space, align, measure.</summary>
+    static MetricValues Score(string predictionPath, GroundTruth gt, DepthRange range, EvaluationOptions options, bool detail)
+    {
+        // PNG predictions are read as their raw 16-bit values: only their relative values matter once aligned.
+        var prediction = DepthFile.Read(predictionPath, options.PredictionsAre == PredictionContent.Disparity ? DepthKind.AffineDisparity : DepthKind.AffineDepth);
+        try
+        {
+            var framed = PredictionFraming.ToGroundTruthFrame(prediction, gt);
+            var mode = options.EffectiveAlignment;
+            var (toAlign, fitValid) = PredictionFraming.ToAlignmentSpace(framed, options.PredictionsAre, mode, gt.Valid);
+            if (mode != AlignmentMode.None && !fitValid.Contains(true))
+                throw new ArgumentException("no positive prediction value on a valid pixel to fit a scale and shift on");
+            var aligned = GroundTruthAlignment.Align(toAlign, gt.Depth, fitValid, mode, range.Min, range.Max);
+            var metrics = DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid);
+            return detail ? metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid)) : metrics;
+        }
+        catch (ArgumentException e)
+        {
+            // Values no alignment can use (infinities, nothing positive): the file's problem, reported like a corrupt one.
+            throw new InvalidFileException(predictionPath, $"unusable prediction: {e.Message}", e);
+        }
     }
 }

@@ -21,8 +21,9 @@ public static class PredictionFraming
 
     /// <summary>
     /// Disparity-space alignment takes disparity, the others take depth: a prediction of the other kind is inverted
-    /// first (1/p). Returns the map and the pixels the fit may use: ground-truth-valid with a positive prediction,
-    /// as Marigold requires of disparity fits (non-positive values have no inverse).
+    /// first (1/p). Returns the map and the pixels the fit may use: ground-truth-valid, and with a positive prediction
+    /// where Marigold requires one (disparity fits) or the value was inverted (non-positive values have no inverse);
+    /// a depth-space fit of depth uses every valid pixel, negative affine depth included.
     /// </summary>
     public static (DepthMap Map, bool[] FitValid) ToAlignmentSpace(DepthMap prediction, PredictionContent content, AlignmentMode mode, bool[] valid)
     {
@@ -32,6 +33,7 @@ public static class PredictionFraming
             ? affine ? DepthKind.AffineDisparity : DepthKind.Disparity
             : affine ? DepthKind.AffineDepth : DepthKind.Depth;
         var invert = wantDisparity != (content == PredictionContent.Disparity);
+        var needPositive = invert || wantDisparity;
         var source = prediction.Values;
         var values = new float[source.Length];
         var fitValid = new bool[source.Length];
@@ -39,7 +41,7 @@ public static class PredictionFraming
         {
             var p = source[i];
             values[i] = invert ? (p > 0 ? 1f / p : 0f) : p;
-            fitValid[i] = valid[i] && p > 0;
+            fitValid[i] = valid[i] && (p > 0 || !needPositive);
         }
         return (new DepthMap(prediction.Width, prediction.Height, kind, values), fitValid);
     }

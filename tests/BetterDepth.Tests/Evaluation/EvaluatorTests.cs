@@ -151,6 +151,21 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void PredictionWithNothingToFitIsUnusableNotFatal()
+    {
+        var dataset = EvaluationDataset.Open("scannet", FakeBenchmarks.ScanNet(8, 6, 2).Dir);
+        var predictions = Predictions(dataset, d => 1 / d);
+        var zeros = Path.Combine(predictions, Path.ChangeExtension(dataset.Samples[1].RgbPath, ".npy"));
+        FakeFiles.Npy(zeros, new float[8 * 6], 6, 8);
+        var report = Run(dataset, predictions, PredictionContent.Disparity, AlignmentMode.LeastSquareDisparity);
+        Assert.Equal(1, report.EvaluatedCount);
+        Assert.Equal(SkipReason.UnreadablePrediction, report.Skipped[0].Reason);
+        Assert.Contains("no positive prediction", report.Skipped[0].Message);
+        var e = Assert.Throws<InvalidFileException>(() => Run(dataset, predictions, PredictionContent.Disparity, AlignmentMode.LeastSquareDisparity, strict: true));
+        Assert.Equal(zeros, e.FilePath);
+    }
+
+    [Fact]
     public void MarigoldNamedPredictionsAreFound()
     {
         var fake = FakeBenchmarks.Nyu(1, 64, 48);
