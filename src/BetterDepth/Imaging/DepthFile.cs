@@ -20,11 +20,14 @@ public static class DepthFile
         };
 
     /// <summary>A single-channel PNG (16-bit, or 8-bit) whose integer values times <paramref name="metresPerUnit"/> are the depth; 0 stays 0 (invalid).</summary>
-    public static DepthMap ReadPng16(string path, double metresPerUnit, DepthKind kind = DepthKind.Depth)
+    public static DepthMap ReadPng16(string path, double metresPerUnit, DepthKind kind = DepthKind.Depth) =>
+        DecodePng16(File.ReadAllBytes(path), path, metresPerUnit, kind);
+
+    public static DepthMap DecodePng16(byte[] bytes, string path, double metresPerUnit, DepthKind kind = DepthKind.Depth)
     {
         if (!(metresPerUnit > 0) || !double.IsFinite(metresPerUnit))
             throw new ArgumentOutOfRangeException(nameof(metresPerUnit), $"{path}: metres per unit must be positive, got {metresPerUnit}");
-        var png = PngReader.Decode(File.ReadAllBytes(path), path);
+        var png = PngReader.Decode(bytes, path);
         if (png.Channels != 1 || png.BitDepth < 8)
             throw new InvalidFileException(path, $"expected a single-channel 16-bit depth PNG, got {png.Describe()}");
         var values = new float[png.Samples.Length];
@@ -39,9 +42,11 @@ public static class DepthFile
     }
 
     /// <summary>An .npy depth map of shape (H, W), (1, H, W) or (H, W, 1); any supported dtype; non-finite values are rejected.</summary>
-    public static DepthMap ReadNpy(string path, DepthKind kind)
+    public static DepthMap ReadNpy(string path, DepthKind kind) => DecodeNpy(File.ReadAllBytes(path), path, kind);
+
+    public static DepthMap DecodeNpy(byte[] bytes, string path, DepthKind kind)
     {
-        var array = Npy.Read(path);
+        var array = Npy.Decode(bytes, path);
         var (w, h) = Npy.ImageShape(array, path);
         int bad = Array.FindIndex(array.Values, v => !float.IsFinite(v));
         if (bad >= 0) throw new InvalidFileException(path, $"non-finite value at pixel ({bad % w}, {bad / w})");
@@ -54,12 +59,14 @@ public static class DepthFile
     /// </summary>
     public static DepthMap ReadRawFloat32(string path, int width, int height, DepthKind kind = DepthKind.Depth)
     {
-        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"{path}: raw size must be positive, got {width}x{height}");
-        long expected = (long)width * height * 4;
-        long actual = new FileInfo(path).Length;
-        if (actual != expected) throw new InvalidFileException(path, $"raw float32 {width}x{height} needs {expected} bytes, file has {actual}");
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length != expected) throw new InvalidFileException(path, $"file changed size while reading ({bytes.Length} bytes)");
+        // Check the size before reading, so a wrong file of gigabytes is not loaded just to be rejected.
+        CheckRawSize(path, width, height, new FileInfo(path).Length);
+        return DecodeRawFloat32(File.ReadAllBytes(path), path, width, height, kind);
+    }
+
+    public static DepthMap DecodeRawFloat32(byte[] bytes, string path, int width, int height, DepthKind kind = DepthKind.Depth)
+    {
+        CheckRawSize(path, width, height, bytes.Length);
         InvalidFileException Bad(string problem) => new(path, problem);
         var values = new float[width * height];
         for (int i = 0; i < values.Length; i++)
@@ -88,6 +95,17 @@ public static class DepthFile
             units[i] = double.IsFinite(v) ? (ushort)Math.Clamp(Math.Round(v, MidpointRounding.AwayFromZero), 0, 65535) : (ushort)0;
         }
         AtomicFile.Write(path, s => PngWriter.WriteGray16(s, map.Width, map.Height, units));
+    }
+
+    /// <summary>A false-colour PNG for viewing (see <see cref="ColorMaps.Colorize"/>).</summary>
+    public static void WriteColorPng(string path, DepthMap map, ColorMap colorMap = ColorMap.Spectral, float? min = null, float? max = null, bool[]? valid = null) =>
+        ImageFile.WritePng(path, ColorMaps.Colorize(map, colorMap, min, max, valid));
+
+    static void CheckRawSize(string path, int width, int height, long actual)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"{path}: raw size must be positive, got {width}x{height}");
+        long expected = (long)width * height * 4;
+        if (actual != expected) throw new InvalidFileException(path, $"raw float32 {width}x{height} needs {expected} bytes, file has {actual}");
     }
 
     static void RejectNaN(string path, DepthMap map)

@@ -6,9 +6,11 @@ namespace BetterDepth.Imaging;
 /// <summary>Colour images in and out: PNG (any colour type and bit depth) and JPEG in, 8-bit RGB PNG out.</summary>
 public static class ImageFile
 {
-    public static RgbImage ReadRgb(string path)
+    public static RgbImage ReadRgb(string path) => DecodeRgb(File.ReadAllBytes(path), path);
+
+    /// <summary>Decodes PNG or JPEG bytes; <paramref name="path"/> names the source in error messages.</summary>
+    public static RgbImage DecodeRgb(byte[] bytes, string path)
     {
-        var bytes = File.ReadAllBytes(path);
         if (PngReader.HasSignature(bytes)) return ToRgb(PngReader.Decode(bytes, path));
         if (JpegHeader.HasSignature(bytes)) return DecodeJpeg(bytes, path);
         throw new InvalidFileException(path, "not a PNG or JPEG image");
