@@ -83,6 +83,20 @@ public class SyntheticDatasetTests
     }
 
     [Fact]
+    public void EvaluationOpensTheDatasetJsonAndSeesTheSameGroundTruth()
+    {
+        string folder = TestData.NewTempDir("synth");
+        SyntheticDataset.Write(folder, Small);
+        var dataset = BetterDepth.Evaluation.EvaluationDataset.Open(Path.Combine(folder, "dataset.json"), null);
+        int testIndex = SyntheticDataset.TestScenes(Small.Seed, Small.Count, Small.TestFraction).Single();
+        var sample = Assert.Single(dataset.Samples);
+        var truth = sample.LoadGroundTruth();
+        var rendered = SceneRenderer.Render(SyntheticDataset.SceneSeed(Small.Seed, testIndex), Small.Kind, Small.Width, Small.Height);
+        Assert.Equal(rendered.Depth.Values, truth.Depth.Values);
+        Assert.Equal(rendered.Valid, truth.Valid);
+    }
+
+    [Fact]
     public void TestSceneSelectionIsStableAndSized()
     {
         var first = SyntheticDataset.TestScenes(3, 100, 0.1);
