@@ -102,7 +102,7 @@ public class SceneRendererTests
     {
         int scenesWithThinStructures = 0;
         for (int seed = 0; seed < 4; seed++)
-            if (ThinForegroundRuns(SceneRenderer.Render(seed, kind, 160, 120)) >= 5) scenesWithThinStructures++;
+            if (ThinForegroundRuns(SceneRenderer.Render(seed, kind, 128, 96)) >= 5) scenesWithThinStructures++;
         Assert.True(scenesWithThinStructures >= 3, $"{kind}: only {scenesWithThinStructures} of 4 scenes have thin structures");
     }
 
