@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using BetterDepth.Imaging;
 using BetterDepth.Synthetic;
 
 namespace BetterDepth.Cli.Commands;
@@ -15,10 +16,11 @@ public static class SynthCommand
         var seedOption = new Option<long>("--seed") { Description = "Run seed; scene i uses a seed derived from (seed, i).", DefaultValueFactory = _ => 0 };
         var kindOption = new Option<string>("--kind") { Description = "indoor, outdoor or mixed (the seed chooses per scene).", DefaultValueFactory = _ => "mixed" };
         var testOption = new Option<double>("--test-fraction") { Description = "Share of scenes listed in test.txt instead of train.txt.", DefaultValueFactory = _ => 0.1 };
+        var montageOption = new Option<string?>("--montage") { Description = "Also write a PNG contact sheet of the first scenes (RGB beside colour-mapped depth)." };
         var noAaOption = new Option<bool>("--no-antialias") { Description = "Skip sub-pixel rays at object edges in RGB (faster; depth is unaffected)." };
 
         var command = new Command("synth", "Render procedural indoor and street scenes with exact depth, intrinsics and split files.");
-        foreach (var option in (Option[])[outOption, countOption, sizeOption, seedOption, kindOption, testOption, noAaOption]) command.Options.Add(option);
+        foreach (var option in (Option[])[outOption, countOption, sizeOption, seedOption, kindOption, testOption, noAaOption, montageOption]) command.Options.Add(option);
         command.SetAction((parseResult, ct) => CommandRunner.RunAsync(async ct =>
         {
             var (width, height) = ParseSize(parseResult.GetValue(sizeOption)!);
@@ -30,6 +32,17 @@ public static class SynthCommand
             await ProgressBars.RunAsync($"synth {options.Count} scenes", progress =>
                 Task.Run(() => SyntheticDataset.Write(folder, options, progress, ct), ct));
             double seconds = watch.Elapsed.TotalSeconds;
+            if (parseResult.GetValue(montageOption) is { } montagePath)
+            {
+                // From the written files, so the sheet shows exactly what the dataset holds.
+                var scenes = Enumerable.Range(0, Math.Min(8, options.Count)).Select(i =>
+                {
+                    string stem = SyntheticDataset.Stem(i);
+                    var depth = DepthFile.ReadNpy(Path.Combine(folder, "depth", stem + ".npy"), DepthKind.Depth);
+                    return (ImageFile.ReadRgb(Path.Combine(folder, "rgb", stem + ".png")), depth, depth.Values.Select(v => v > 0).ToArray());
+                }).ToList();
+                ImageFile.WritePng(montagePath, SyntheticMontage.Compose(scenes));
+            }
             Console.WriteLine($"wrote {options.Count} scenes ({width}x{height}) to {folder} in {seconds:F1} s ({options.Count / seconds:F2} scenes/s)");
             return 0;
         }, ct));

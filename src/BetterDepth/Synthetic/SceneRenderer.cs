@@ -10,6 +10,9 @@ public sealed record RenderOptions(bool Antialias = true, bool ParallelRows = tr
     public static readonly RenderOptions Default = new();
 }
 
+/// <summary>A rendered view: RGB, depth z (0 where invalid), validity, and the index of the primitive each pixel centre sees (-1 for sky).</summary>
+public sealed record RenderedFrame(RgbImage Image, DepthMap Depth, bool[] Valid, int[] PrimitiveIds);
+
 /// <summary>
 /// The ray caster. Depth comes from one ray through each pixel centre (exact z of the first surface);
 /// RGB is shaded with shadow rays to every light and, where neighbouring pixels see different primitives,
@@ -30,12 +33,12 @@ public static class SceneRenderer
         var (scene, camera) = kind == SceneKind.Indoor
             ? IndoorScene.Generate(random, width, height)
             : OutdoorScene.Generate(random, width, height);
-        var (image, depth, valid) = Render(scene, camera, options, seed);
-        return new SyntheticSample(image, depth, valid, camera.Intrinsics, kind);
+        var frame = Render(scene, camera, options, seed);
+        return new SyntheticSample(frame.Image, frame.Depth, frame.Valid, camera.Intrinsics, kind, camera);
     }
 
     /// <summary>Renders a given scene; <paramref name="noiseSeed"/> seeds the faint sensor noise in the RGB.</summary>
-    public static (RgbImage Image, DepthMap Depth, bool[] Valid) Render(Scene scene, PinholeCamera camera, RenderOptions? options = null, long noiseSeed = 0)
+    public static RenderedFrame Render(Scene scene, PinholeCamera camera, RenderOptions? options = null, long noiseSeed = 0)
     {
         options ??= RenderOptions.Default;
         int w = camera.Width, h = camera.Height;
@@ -82,7 +85,7 @@ public static class SceneRenderer
                 WritePixel(rgb, i, color, scene.Look.Exposure, noiseSeed, x, y);
             }
         });
-        return (new RgbImage(w, h, rgb), new DepthMap(w, h, DepthKind.Depth, depth), valid);
+        return new RenderedFrame(new RgbImage(w, h, rgb), new DepthMap(w, h, DepthKind.Depth, depth), valid, ids);
     }
 
     static readonly (double, double)[] SubPixelOffsets = [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)];

@@ -7,9 +7,10 @@ namespace BetterDepth.Synthetic.Scenes;
 /// objects, lamps on thin poles, plants, balls and cylinders standing in front of each other, lit by
 /// ceiling and floor lamps with shadows. The camera stands near one wall looking into the room.
 /// </summary>
-internal static class IndoorScene
+public static class IndoorScene
 {
-    public static (Scene, PinholeCamera) Generate(SceneRandom random, int width, int height)
+    /// <summary>Draws a scene and a camera from <paramref name="random"/>; the floor / ground is <c>Primitives[0]</c>, the plane y = 0.</summary>
+    public static (Scene Scene, PinholeCamera Camera) Generate(SceneRandom random, int width, int height)
     {
         var b = new SceneBuilder();
         var props = new Props(b, random);

@@ -7,11 +7,12 @@ namespace BetterDepth.Synthetic.Scenes;
 /// lights, sign posts, bollards, fences, trees, parked and driving cars, overhead wires, under a sun with
 /// shadows. Sky is invalid (no depth) and so is anything beyond the 80 m range.
 /// </summary>
-internal static class OutdoorScene
+public static class OutdoorScene
 {
     public const double MaxDepth = 80;
 
-    public static (Scene, PinholeCamera) Generate(SceneRandom random, int width, int height)
+    /// <summary>Draws a scene and a camera from <paramref name="random"/>; the floor / ground is <c>Primitives[0]</c>, the plane y = 0.</summary>
+    public static (Scene Scene, PinholeCamera Camera) Generate(SceneRandom random, int width, int height)
     {
         var b = new SceneBuilder();
         var props = new Props(b, random);
