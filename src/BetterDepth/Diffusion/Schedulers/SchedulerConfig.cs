@@ -94,7 +94,10 @@ public sealed record SchedulerConfig
     {
         string json;
         try { json = File.ReadAllText(path); }
-        catch (FileNotFoundException e) { throw new InvalidFileException(path, "file not found", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidFileException(path, e is FileNotFoundException or DirectoryNotFoundException ? "file not found" : $"cannot read: {e.Message}", e);
+        }
         try { return Parse(json); }
         catch (Exception e) when (e is JsonException or ArgumentException or FormatException)
         {

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BetterDepth.Refinement;
 
 /// <summary>
@@ -19,9 +21,11 @@ public sealed class AlignmentObjective
     readonly bool _withShift;
     readonly double _lambda;
     readonly PixelReducer _reducer;
-    readonly double[] _pixel;
+    readonly double[] _pixelMajor; // value of member i at pixel p in [p * N + i]: one pixel's members are adjacent
 
     public int Members => _members.Length;
+    /// <summary>How many times <see cref="Evaluate"/> ran (for measuring the optimiser).</summary>
+    public int Evaluations { get; private set; }
 
     /// <summary>Members as row-major pixel arrays of equal length (already downscaled).</summary>
     public AlignmentObjective(double[][] members, bool withShift, EnsembleReduction reduction, double regularizerStrength)
@@ -30,18 +34,31 @@ public sealed class AlignmentObjective
         _withShift = withShift;
         _lambda = regularizerStrength;
         _reducer = new PixelReducer(reduction, members.Length);
-        _pixel = new double[members.Length];
         int n = members.Length, count = members[0].Length;
-        _mean = members.Select(m => m.Average()).ToArray();
-        _cov = new double[n, n];
+        if (members.Any(m => m.Length != count)) throw new ArgumentException("all members must have the same number of pixels", nameof(members));
+        _pixelMajor = new double[n * count];
+        for (int i = 0; i < n; i++)
+            for (int p = 0; p < count; p++) _pixelMajor[p * n + i] = members[i][p];
+        (_mean, _cov) = Moments(members);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    static (double[] Mean, double[,] Covariance) Moments(double[][] members)
+    {
+        int n = members.Length, count = members[0].Length;
+        var mean = new double[n];
+        for (int i = 0; i < n; i++) { double sum = 0; foreach (var v in members[i]) sum += v; mean[i] = sum / count; }
+        var centred = members.Select((m, i) => m.Select(v => v - mean[i]).ToArray()).ToArray();
+        var cov = new double[n, n];
         for (int i = 0; i < n; i++)
             for (int j = i; j < n; j++)
             {
-                double sum = 0, mi = _mean[i], mj = _mean[j];
-                var a = members[i]; var b = members[j];
-                for (int p = 0; p < count; p++) sum += (a[p] - mi) * (b[p] - mj);
-                _cov[i, j] = _cov[j, i] = sum / count;
+                var a = centred[i].AsSpan(); var b = centred[j].AsSpan();
+                double sum = 0;
+                for (int p = 0; p < a.Length; p++) sum += a[p] * b[p];
+                cov[i, j] = cov[j, i] = sum / count;
             }
+        return (mean, cov);
     }
 
     double Shift(double[] x, int i) => _withShift ? x[Members + i] : 0;
@@ -49,6 +66,7 @@ public sealed class AlignmentObjective
     /// <summary>Cost at <paramref name="x"/>; writes the gradient into <paramref name="gradient"/>.</summary>
     public double Evaluate(double[] x, double[] gradient)
     {
+        Evaluations++;
         int n = Members;
         Array.Clear(gradient);
         double cost = 0;
@@ -76,15 +94,22 @@ public sealed class AlignmentObjective
     }
 
     /// <summary>lambda (|min p| + |1 - max p|) and its gradient, p the reduced aligned members.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     double Regulariser(double[] x, double[] gradient)
     {
         int n = Members, count = _members[0].Length;
+        Span<double> scale = stackalloc double[n];
+        Span<double> shift = stackalloc double[n];
+        Span<double> pixel = stackalloc double[n];
+        for (int i = 0; i < n; i++) { scale[i] = x[i]; shift[i] = Shift(x, i); }
+
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         int minPixel = 0, maxPixel = 0, minMember = -1, maxMember = -1;
-        for (int p = 0; p < count; p++)
+        var values = _pixelMajor;
+        for (int p = 0, o = 0; p < count; p++, o += n)
         {
-            for (int i = 0; i < n; i++) _pixel[i] = x[i] * _members[i][p] + Shift(x, i);
-            double v = _reducer.Reduce(_pixel, out int member);
+            for (int i = 0; i < n; i++) pixel[i] = scale[i] * values[o + i] + shift[i];
+            double v = _reducer.Reduce(pixel, out int member);
             if (v < min) { min = v; minPixel = p; minMember = member; }
             if (v > max) { max = v; maxPixel = p; maxMember = member; }
         }

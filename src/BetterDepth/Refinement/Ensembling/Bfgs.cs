@@ -34,7 +34,7 @@ static class Bfgs
 
             double alpha = 1, fNew = double.NaN;
             bool accepted = false;
-            for (int tries = 0; tries < 60; tries++, alpha *= 0.5)
+            for (int tries = 0; tries < 40; tries++, alpha *= 0.5)
             {
                 for (int i = 0; i < n; i++) xNew[i] = x[i] + alpha * p[i];
                 fNew = f(xNew, gNew);

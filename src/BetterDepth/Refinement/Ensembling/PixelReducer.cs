@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BetterDepth.Refinement;
 
 /// <summary>
@@ -24,16 +26,21 @@ sealed class PixelReducer(EnsembleReduction reduction, int members)
     }
 
     /// <summary>Index of the lower median (torch.median semantics): insertion sort of the indices, N is small.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     int LowerMedianIndex(ReadOnlySpan<double> values)
     {
         int n = values.Length;
+        Span<double> sorted = stackalloc double[n];
+        var order = _order.AsSpan(0, n);
         for (int i = 0; i < n; i++)
         {
+            double v = values[i];
             int j = i;
-            while (j > 0 && values[_order[j - 1]] > values[i]) { _order[j] = _order[j - 1]; j--; }
-            _order[j] = i;
+            while (j > 0 && sorted[j - 1] > v) { sorted[j] = sorted[j - 1]; order[j] = order[j - 1]; j--; }
+            sorted[j] = v;
+            order[j] = i;
         }
-        return _order[(n - 1) / 2];
+        return order[(n - 1) / 2];
     }
 
     /// <summary>Spread for the uncertainty map: median absolute deviation around the median, or the standard deviation.</summary>

@@ -60,6 +60,8 @@ public class SchedulerConfigTests
     [InlineData("{\"steps_offset\": -1}", "steps_offset")]
     [InlineData("{\"trained_betas\": [0.1, 0.2]}", "trained_betas")]
     [InlineData("{\"clip_sample\": \"yes\"}", "clip_sample")]
+    [InlineData("{\"thresholding\": true}", "thresholding")]
+    [InlineData("{\"beta_start\": 1e400}", "beta_start")]
     public void BadValuesAreNamedInTheError(string json, string key)
     {
         var dir = TestData.NewTempDir();
@@ -78,6 +80,8 @@ public class SchedulerConfigTests
         File.WriteAllText(path, StableDiffusion2Json[..40]);
         Assert.Throws<InvalidFileException>(() => SchedulerConfig.Load(path));
         Assert.Throws<InvalidFileException>(() => SchedulerConfig.Load(Path.Combine(dir, "missing.json")));
+        Assert.Throws<InvalidFileException>(() => SchedulerConfig.Load(Path.Combine(dir, "no-such-folder", "scheduler_config.json")));
+        Assert.Throws<InvalidFileException>(() => SchedulerConfig.Load(dir)); // a folder, not a file
         File.WriteAllText(path, "[1, 2]");
         Assert.Throws<InvalidFileException>(() => SchedulerConfig.Load(path));
     }
