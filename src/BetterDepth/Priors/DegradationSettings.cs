@@ -10,13 +10,13 @@ public sealed record DegradationSettings
     /// <summary>Gaussian blur sigma as a fraction of the longer image side (0 = no blur). Feed-forward priors lose fine detail.</summary>
     public double BlurSigma { get; init; } = 0.006;
     /// <summary>Strength of the multiplicative smooth distortion: disparity *= exp(strength * field), field ~ N(0, 1).</summary>
-    public double MultiplicativeDistortion { get; init; } = 0.15;
+    public double MultiplicativeDistortion { get; init; } = 0.05;
     /// <summary>Amplitude of the additive smooth distortion, as a fraction of the disparity range.</summary>
-    public double AdditiveDistortion { get; init; } = 0.03;
+    public double AdditiveDistortion { get; init; } = 0.01;
     /// <summary>Cells per side of the random grid the smooth fields are interpolated from (more = less smooth).</summary>
     public int DistortionCells { get; init; } = 4;
     /// <summary>Per-pixel Gaussian noise, as a fraction of the disparity range.</summary>
-    public double NoiseStd { get; init; } = 0.005;
+    public double NoiseStd { get; init; } = 0.002;
     /// <summary>The random global scale is log-uniform in [1/MaxScale, MaxScale] (1 = no scaling).</summary>
     public double MaxScale { get; init; } = 2.0;
     /// <summary>The random global shift is uniform in [-MaxShift, MaxShift] times the disparity range.</summary>

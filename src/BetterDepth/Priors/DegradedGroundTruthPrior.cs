@@ -33,7 +33,7 @@ public sealed class DegradedGroundTruthPrior
         var rng = new Random(SeedFor(Settings.Seed, imageKey));
 
         var disparity = new float[n];
-        var weight = new float[n];
+        var known = new bool[n];
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
         for (int i = 0; i < n; i++)
         {
@@ -41,14 +41,14 @@ public sealed class DegradedGroundTruthPrior
             if (!valid[i] || !(v > 0) || !float.IsFinite(v)) continue;
             float d = gtDepth.Kind == DepthKind.Depth ? 1f / v : v;
             disparity[i] = d;
-            weight[i] = 1;
+            known[i] = true;
             lo = Math.Min(lo, d);
             hi = Math.Max(hi, d);
         }
         if (lo > hi) throw new ArgumentException($"ground truth for '{imageKey}' has no valid positive values", nameof(gtDepth));
         float range = Math.Max(hi - lo, 1e-6f);
 
-        FillHoles(disparity, weight, w, h);
+        HoleFilling.Fill(disparity, known, w, h);
         double sigma = Settings.BlurSigma * Math.Max(w, h);
         if (sigma >= 0.3) disparity = MaskedGaussianBlur.Apply(disparity, Ones(n), w, h, sigma).Values;
 
@@ -65,26 +65,6 @@ public sealed class DegradedGroundTruthPrior
             output[i] = (float)(scale * d + shift);
         }
         return new DepthMap(w, h, DepthKind.AffineDisparity, output);
-    }
-
-    /// <summary>Fills pixels of weight 0 by normalised blurs of growing width, nearest structure first.</summary>
-    static void FillHoles(float[] values, float[] weight, int w, int h)
-    {
-        if (weight.All(x => x > 0)) return;
-        for (double sigma = 2; ; sigma *= 2)
-        {
-            var (blurred, reach) = MaskedGaussianBlur.Apply(values, weight, w, h, sigma);
-            bool done = true;
-            for (int i = 0; i < values.Length; i++)
-            {
-                if (weight[i] > 0) continue;
-                if (reach[i] > 1e-6f) values[i] = blurred[i];
-                else done = false;
-            }
-            if (done) return;
-            // Pixels farther than 3 sigma from any data take the next, wider round; the image size bounds the loop.
-            if (sigma > 2 * Math.Max(w, h)) throw new InvalidOperationException("hole filling did not converge");
-        }
     }
 
     /// <summary>A smooth N(0, 1) field: a random (cells+1)^2 grid interpolated bicubically to the image size.</summary>

@@ -28,20 +28,34 @@ public static class MaskedGaussianBlur
         return k; // unnormalised on purpose: the division by the blurred weights normalises
     }
 
+    /// <summary>One 1-D pass, truncated at the borders; the vertical pass runs row by row so memory is read in order.</summary>
     static float[] Pass(float[] src, int width, int height, float[] kernel, bool horizontal)
     {
         int radius = kernel.Length / 2;
         var dst = new float[src.Length];
         Parallel.For(0, height, y =>
         {
-            for (int x = 0; x < width; x++)
+            var row = dst.AsSpan(y * width, width);
+            if (horizontal)
             {
-                double sum = 0;
-                int lo = -Math.Min(radius, horizontal ? x : y);
-                int hi = Math.Min(radius, horizontal ? width - 1 - x : height - 1 - y);
+                var srcRow = src.AsSpan(y * width, width);
+                for (int x = 0; x < width; x++)
+                {
+                    float sum = 0;
+                    int lo = Math.Max(-radius, -x), hi = Math.Min(radius, width - 1 - x);
+                    for (int d = lo; d <= hi; d++) sum += kernel[d + radius] * srcRow[x + d];
+                    row[x] = sum;
+                }
+            }
+            else
+            {
+                int lo = Math.Max(-radius, -y), hi = Math.Min(radius, height - 1 - y);
                 for (int d = lo; d <= hi; d++)
-                    sum += kernel[d + radius] * (horizontal ? src[y * width + x + d] : src[(y + d) * width + x]);
-                dst[y * width + x] = (float)sum;
+                {
+                    float k = kernel[d + radius];
+                    var srcRow = src.AsSpan((y + d) * width, width);
+                    for (int x = 0; x < width; x++) row[x] += k * srcRow[x];
+                }
             }
         });
         return dst;

@@ -114,10 +114,25 @@ public class DegradedGroundTruthPriorTests
         Assert.Throws<ArgumentException>(() => prior.Predict(new RgbImage(10, 10), "rgb/1.png"));
     }
 
-    static double Correlation(float[] a, float[] b)
+    internal static double Correlation(float[] a, float[] b)
     {
         double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
         for (int i = 0; i < a.Length; i++) { sab += (a[i] - ma) * (b[i] - mb); saa += (a[i] - ma) * (a[i] - ma); sbb += (b[i] - mb) * (b[i] - mb); }
         return sab / Math.Sqrt(saa * sbb);
+    }
+}
+
+public class DegradedGroundTruthPriorRealDataTests
+{
+    [Fact]
+    public void Real_nyu_depth_with_holes_gives_a_finite_map_correlated_with_the_true_disparity()
+    {
+        var gt = DepthFile.ReadPng16(TestData.Real("nyu-crop", "depth.png"), 0.001, DepthKind.Depth);
+        var valid = Array.ConvertAll(gt.Values, v => v > 0);
+        var d = new DegradedGroundTruthPrior(new DegradationSettings { Seed = 3 }).Predict(gt, valid, "nyu-crop/rgb.jpg");
+        Assert.All(d.Values, v => Assert.True(float.IsFinite(v)));
+        var idx = Enumerable.Range(0, valid.Length).Where(i => valid[i]).ToArray();
+        double r = DegradedGroundTruthPriorTests.Correlation(idx.Select(i => 1f / gt.Values[i]).ToArray(), idx.Select(i => d.Values[i]).ToArray());
+        Assert.True(Math.Abs(r) > 0.9, $"correlation {r}");
     }
 }

@@ -138,6 +138,26 @@ public class OnnxDepthPriorTests : IDisposable
     }
 
     [Fact]
+    public void Model_without_a_float_output_is_rejected()
+    {
+        var path = Save(dir, "int_out.onnx", Model(
+            [new Node("Cast", ["image"], ["depth"], new Attr("to", Int: 7))],
+            [new Value("image", 1, 3, "H", "W")],
+            [new Value("depth", 1, 3, "H", "W") { ElemType = 7 }]));
+        var e = Assert.Throws<InvalidFileException>(() => new OnnxDepthPrior(path, OnnxPreset.MidasSmall, 1));
+        Assert.Contains("no float tensor output", e.Message);
+    }
+
+    [Fact]
+    public void Cancelled_prediction_throws()
+    {
+        using var prior = new OnnxDepthPrior(ChannelMeanModel("tiny.onnx"), OnnxPreset.DepthAnythingV2, 1);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => prior.Predict(PriorTestImages.Random(8, 8, seed: 5), cts.Token));
+    }
+
+    [Fact]
     public void Garbage_file_is_an_invalid_file()
     {
         var path = Path.Combine(dir, "garbage.onnx");

@@ -14,7 +14,11 @@ public static class OnnxModelBuilder
     public const int Float = 1;
 
     /// <summary>A graph input/output: dims are ints (fixed) or strings (named dynamic axes).</summary>
-    public sealed record Value(string Name, params object[] Dims);
+    public sealed record Value(string Name, params object[] Dims)
+    {
+        /// <summary>TensorProto.DataType: 1 float, 7 int64.</summary>
+        public int ElemType { get; init; } = Float;
+    }
 
     public sealed record Attr(string Name, long? Int = null, long[]? Ints = null, float? FloatValue = null);
 
@@ -93,7 +97,7 @@ public static class OnnxModelBuilder
             shape.Message(1, dim);
         }
         var tensor = new Proto();
-        tensor.Varint(1, Float);
+        tensor.Varint(1, v.ElemType);
         tensor.Message(2, shape);
         var type = new Proto();
         type.Message(1, tensor);

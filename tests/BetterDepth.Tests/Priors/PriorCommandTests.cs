@@ -1,0 +1,55 @@
+using BetterDepth.Cli;
+using BetterDepth.Imaging;
+using BetterDepth.Priors;
+using static BetterDepth.Tests.Priors.OnnxModelBuilder;
+
+namespace BetterDepth.Tests.Priors;
+
+public class PriorCommandTests : IDisposable
+{
+    readonly string dir = TestData.NewTempDir("priors-cli");
+
+    public void Dispose() => Directory.Delete(dir, true);
+
+    /// <summary>A fixed 56x42 input keeps the run fast whatever the image size.</summary>
+    string TinyModel() => Save(dir, "tiny.onnx", Model(
+        [new Node("Conv", ["pixel_values", "weight", "bias"], ["predicted_depth"])],
+        [new Value("pixel_values", 1, 3, 42, 56)],
+        [new Value("predicted_depth", 1, 1, 42, 56)],
+        [new Initializer("weight", [1, 3, 1, 1], [0.5f, -0.25f, 0.75f]), new Initializer("bias", [1], [2f])]));
+
+    [Fact]
+    public void Writes_every_format_for_good_images_and_skips_bad_ones()
+    {
+        var model = TinyModel();
+        var good = TestData.Real("nyu-crop", "rgb.jpg");
+        var bad = Path.Combine(dir, "broken.png");
+        File.WriteAllBytes(bad, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
+        var outDir = Path.Combine(dir, "out");
+
+        int code = Program.BuildRoot().Parse(["prior", "--model", $"depth-anything-v2:{model}", good, bad,
+            "--output", outDir, "--formats", "npy,pfm,png16,color", "--threads", "1"]).Invoke();
+
+        Assert.Equal(CommandRunner.ExitBadInput, code); // one image was bad
+        Assert.Empty(Directory.GetFiles(outDir, "broken*"));
+        using var prior = new OnnxDepthPrior(model, OnnxPreset.DepthAnythingV2, 1);
+        var image = ImageFile.ReadRgb(good);
+        var expected = prior.Predict(image);
+        var npy = DepthFile.ReadNpy(Path.Combine(outDir, "rgb.npy"), DepthKind.AffineDisparity);
+        Assert.Equal(expected.Values, npy.Values);
+        Assert.Equal(expected.Values, DepthFile.ReadPfm(Path.Combine(outDir, "rgb.pfm"), DepthKind.AffineDisparity).Values);
+        var png16 = DepthFile.ReadPng16(Path.Combine(outDir, "rgb_16bit.png"), 1.0, DepthKind.AffineDisparity);
+        Assert.Equal(65535f, png16.Values.Max());
+        Assert.Equal(0f, png16.Values.Min());
+        var color = ImageFile.ReadRgb(Path.Combine(outDir, "rgb_color.png"));
+        Assert.Equal((image.Width, image.Height), (color.Width, color.Height));
+    }
+
+    [Fact]
+    public void Unknown_format_and_unknown_prior_are_bad_input()
+    {
+        var img = TestData.Real("nyu-crop", "rgb.jpg");
+        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["prior", "--model", TinyModel(), img, "--output", dir, "--formats", "tiff"]).Invoke());
+        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["prior", "--model", "nope:x", img, "--output", dir]).Invoke());
+    }
+}
