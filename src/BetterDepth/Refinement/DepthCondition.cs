@@ -1,0 +1,42 @@
+using BetterDepth.Geometry;
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// Turns a prior's prediction into the refiner's condition: affine-invariant disparity on the [-1, 1]
+/// scale (+1 near, -1 far), the space the refiner was trained in. At test time there is no ground
+/// truth to pre-align to, so the prior is normalised by its own 2% / 98% quantiles, exactly as the
+/// training targets are.
+/// </summary>
+public static class DepthCondition
+{
+    public static DepthMap FromPrior(DepthMap prior)
+    {
+        var disparity = prior.Kind switch
+        {
+            DepthKind.Disparity or DepthKind.AffineDisparity => prior,
+            // An affine depth map cannot be inverted without its unknown shift; reversing its order keeps
+            // near/far and the layout, which is what the condition carries. Documented in docs/refinement.md.
+            DepthKind.Depth or DepthKind.AffineDepth => Negated(prior),
+            DepthKind.Normalized => prior,
+            _ => throw new ArgumentException($"unsupported prior output kind {prior.Kind}"),
+        };
+        var (normalized, _, _) = QuantileNormalization.Normalize(disparity, FiniteMask(disparity));
+        return normalized;
+    }
+
+    static DepthMap Negated(DepthMap m)
+    {
+        var v = new float[m.PixelCount];
+        for (int i = 0; i < v.Length; i++) v[i] = -m.Values[i];
+        return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, v);
+    }
+
+    static bool[] FiniteMask(DepthMap m)
+    {
+        var valid = new bool[m.PixelCount];
+        for (int i = 0; i < valid.Length; i++) valid[i] = float.IsFinite(m.Values[i]);
+        return valid;
+    }
+}
