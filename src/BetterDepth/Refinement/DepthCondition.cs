@@ -13,18 +13,22 @@ public static class DepthCondition
 {
     public static DepthMap FromPrior(DepthMap prior)
     {
-        var disparity = prior.Kind switch
-        {
-            DepthKind.Disparity or DepthKind.AffineDisparity => prior,
-            // An affine depth map cannot be inverted without its unknown shift; reversing its order keeps
-            // near/far and the layout, which is what the condition carries. Documented in docs/refinement.md.
-            DepthKind.Depth or DepthKind.AffineDepth => Negated(prior),
-            DepthKind.Normalized => prior,
-            _ => throw new ArgumentException($"unsupported prior output kind {prior.Kind}"),
-        };
+        var disparity = AsDisparity(prior);
         var (normalized, _, _) = QuantileNormalization.Normalize(disparity, FiniteMask(disparity));
         return normalized;
     }
+
+    /// <summary>
+    /// A prior's output as something ordered like disparity (larger = nearer). An affine depth map cannot be
+    /// inverted without its unknown shift; reversing its order keeps near/far and the layout, which is what
+    /// the condition carries.
+    /// </summary>
+    public static DepthMap AsDisparity(DepthMap prior) => prior.Kind switch
+    {
+        DepthKind.Disparity or DepthKind.AffineDisparity or DepthKind.Normalized => prior,
+        DepthKind.Depth or DepthKind.AffineDepth => Negated(prior),
+        _ => throw new ArgumentException($"unsupported prior output kind {prior.Kind}"),
+    };
 
     static DepthMap Negated(DepthMap m)
     {
