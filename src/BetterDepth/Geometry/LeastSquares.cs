@@ -61,6 +61,7 @@ public static class LeastSquares
     {
         if (n < 2 || sxx <= 0) return true;
         double largest = Math.Sqrt(sumPSquared + n);
-        return Math.Sqrt(sxx) <= double.Epsilon + 2.220446049250313e-16 * Math.Max(n, 2) * largest;
+        const double machineEpsilon = 2.220446049250313e-16;
+        return Math.Sqrt(sxx) <= machineEpsilon * Math.Max(n, 2) * largest;
     }
 }

@@ -28,7 +28,7 @@ public sealed class CachedPrior(IDepthPrior inner, string cacheFolder) : IDepthP
 
     public DepthMap Predict(RgbImage image, string? imageKey, CancellationToken ct = default)
     {
-        var path = EntryPath(image, Inner.UsesImageKey ? imageKey : null);
+        var path = EntryPath(image, imageKey);
         if (TryRead(path, image.Width, image.Height) is { } cached)
         {
             Hits++;
@@ -41,9 +41,13 @@ public sealed class CachedPrior(IDepthPrior inner, string cacheFolder) : IDepthP
         return prediction;
     }
 
-    /// <summary>Where the entry for this image lives: folder/ab/abcdef….npy, a SHA-256 over prior identity, image size and pixels.</summary>
+    /// <summary>
+    /// Where the entry for this image lives: folder/ab/abcdef….npy, a SHA-256 over prior identity, image size and
+    /// pixels, and the image key if the prior uses it.
+    /// </summary>
     public string EntryPath(RgbImage image, string? imageKey)
     {
+        if (!Inner.UsesImageKey) imageKey = null;
         identityHash ??= Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Inner.CacheIdentity)));
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         sha.AppendData(Encoding.UTF8.GetBytes($"{identityHash}\n{image.Width}x{image.Height}\n{imageKey}\n"));

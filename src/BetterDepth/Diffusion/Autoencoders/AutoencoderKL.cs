@@ -93,7 +93,7 @@ public sealed class VaeEncoder : Module<Tensor, Tensor>
             previous = ch[i];
         }
         mid_block = new VaeMidBlock(ch[^1], config.NormNumGroups, device);
-        conv_norm_out = GroupNorm(config.NormNumGroups, ch[^1], VaeMidBlock.Eps, device: device);
+        conv_norm_out = Norms.GroupNorm(config.NormNumGroups, ch[^1], VaeMidBlock.Eps, device);
         conv_out = Conv2d(ch[^1], 2 * config.LatentChannels, 3, padding: 1, device: device);
         RegisterComponents();
     }
@@ -131,7 +131,7 @@ public sealed class VaeDecoder : Module<Tensor, Tensor>
             up_blocks.Add(new VaeUpBlock(previous, output, config.LayersPerBlock + 1, config.NormNumGroups, addUpsample: i < ch.Length - 1, device));
             previous = output;
         }
-        conv_norm_out = GroupNorm(config.NormNumGroups, ch[0], VaeMidBlock.Eps, device: device);
+        conv_norm_out = Norms.GroupNorm(config.NormNumGroups, ch[0], VaeMidBlock.Eps, device);
         conv_out = Conv2d(ch[0], config.OutChannels, 3, padding: 1, device: device);
         RegisterComponents();
     }

@@ -30,7 +30,7 @@ public sealed class Attention : Module
         if (heads <= 0 || headDim <= 0) throw new ArgumentException($"attention needs positive heads and head size, got {heads} x {headDim}");
         var inner = heads * headDim;
         var kvDim = contextDim ?? queryDim;
-        if (groupNormGroups is int g) group_norm = GroupNorm(g, queryDim, groupNormEps, device: device);
+        if (groupNormGroups is int g) group_norm = Norms.GroupNorm(g, queryDim, groupNormEps, device);
         to_q = Linear(queryDim, inner, hasBias: qkvBias, device: device);
         to_k = Linear(kvDim, inner, hasBias: qkvBias, device: device);
         to_v = Linear(kvDim, inner, hasBias: qkvBias, device: device);

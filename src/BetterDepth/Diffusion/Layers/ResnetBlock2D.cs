@@ -27,10 +27,10 @@ public sealed class ResnetBlock2D : Module
     public ResnetBlock2D(long inChannels, long outChannels, long? timeEmbeddingChannels, int groups, double eps,
         double dropoutRate = 0.0, double outputScaleFactor = 1.0, Device? device = null) : base(nameof(ResnetBlock2D))
     {
-        norm1 = GroupNorm(groups, inChannels, eps, device: device);
+        norm1 = Norms.GroupNorm(groups, inChannels, eps, device);
         conv1 = Conv2d(inChannels, outChannels, 3, padding: 1, device: device);
         if (timeEmbeddingChannels is long t) time_emb_proj = Linear(t, outChannels, device: device);
-        norm2 = GroupNorm(groups, outChannels, eps, device: device);
+        norm2 = Norms.GroupNorm(groups, outChannels, eps, device);
         dropout = Dropout(dropoutRate);
         conv2 = Conv2d(outChannels, outChannels, 3, padding: 1, device: device);
         if (inChannels != outChannels) conv_shortcut = Conv2d(inChannels, outChannels, 1, device: device);

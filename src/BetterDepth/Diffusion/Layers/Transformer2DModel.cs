@@ -24,7 +24,7 @@ public sealed class Transformer2DModel : Module
         : base(nameof(Transformer2DModel))
     {
         if (channels % heads != 0) throw new ArgumentException($"{channels} channels do not split into {heads} attention heads");
-        norm = GroupNorm(groups, channels, 1e-6, device: device);
+        norm = Norms.GroupNorm(groups, channels, 1e-6, device);
         linearProjection = useLinearProjection;
         proj_in = useLinearProjection ? Linear(channels, channels, device: device) : Conv2d(channels, channels, 1, device: device);
         transformer_blocks = new ModuleList<BasicTransformerBlock>();

@@ -58,7 +58,7 @@ public sealed class UNet2DConditionModel : Module<Tensor, Tensor, Tensor, Tensor
             prevOut = output;
         }
 
-        conv_norm_out = GroupNorm(config.NormNumGroups, ch[0], config.NormEps, device: device);
+        conv_norm_out = Norms.GroupNorm(config.NormNumGroups, ch[0], config.NormEps, device);
         conv_out = Conv2d(ch[0], config.OutChannels, 3, padding: 1, device: device);
         RegisterComponents();
     }
