@@ -66,10 +66,10 @@ public static class PredictCommand
                     try
                     {
                         var image = ImageFile.ReadRgb(images[i].Path);
-                        var result = await Task.Run(() => pipeline.Run(image, ct), ct);
+                        var result = await Task.Run(() => pipeline.Run(image, images[i].RelativeStem + Path.GetExtension(images[i].Path), ct), ct);
                         writer.Write(Path.Combine(outDir, images[i].RelativeStem), image, result);
                     }
-                    catch (InvalidFileException e)
+                    catch (Exception e) when (CommandRunner.IsUserError(e))
                     {
                         failed++;
                         Console.Error.WriteLine($"skipped: {e.Message}");

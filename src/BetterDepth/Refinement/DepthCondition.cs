@@ -13,7 +13,9 @@ public static class DepthCondition
 {
     public static DepthMap FromPrior(DepthMap prior)
     {
-        var disparity = AsDisparity(prior);
+        // Quantile normalisation counts only positive values as valid, and is invariant to a shift, so the
+        // map is first shifted to start at 1: negative or zero outputs (an affine prior may give them) stay usable.
+        var disparity = ShiftedPositive(AsDisparity(prior));
         var (normalized, _, _) = QuantileNormalization.Normalize(disparity, FiniteMask(disparity));
         return normalized;
     }
@@ -35,6 +37,16 @@ public static class DepthCondition
         var v = new float[m.PixelCount];
         for (int i = 0; i < v.Length; i++) v[i] = -m.Values[i];
         return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, v);
+    }
+
+    static DepthMap ShiftedPositive(DepthMap m)
+    {
+        float min = float.PositiveInfinity;
+        foreach (var v in m.Values) if (float.IsFinite(v) && v < min) min = v;
+        if (float.IsPositiveInfinity(min)) throw new ArgumentException("the prior's prediction has no finite value");
+        var shifted = new float[m.PixelCount];
+        for (int i = 0; i < shifted.Length; i++) shifted[i] = m.Values[i] - min + 1f;
+        return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, shifted);
     }
 
     static bool[] FiniteMask(DepthMap m)

@@ -68,7 +68,8 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
     {
         var depth = new float[unitDisparity.PixelCount];
         for (int i = 0; i < depth.Length; i++) depth[i] = (float)(1.0 / (unitDisparity.Values[i] + plyShift));
-        return new DepthMap(unitDisparity.Width, unitDisparity.Height, DepthKind.AffineDepth, depth);
+        // Labelled metric on purpose: the point cloud writer needs depth in some unit, and these relative units are it.
+        return new DepthMap(unitDisparity.Width, unitDisparity.Height, DepthKind.Depth, depth);
     }
 
     /// <summary>Without calibration: a 60 degree horizontal field of view, principal point at the centre.</summary>

@@ -13,14 +13,15 @@ namespace BetterDepth.Refinement;
 /// </summary>
 public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, RefinementOptions options)
 {
-    public RefinementResult Run(RgbImage image, CancellationToken ct = default)
+    /// <param name="imageKey">The image's path, for priors that look predictions up per file (file prior); others ignore it.</param>
+    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default)
     {
         options.Validate();
         var timings = new StageTimings();
         var size = ProcessingSize.For(image.Width, image.Height, options.ProcessingResolution, refiner.Autoencoder.DownscaleFactor);
 
         var resized = timings.Time("resize", () => Resampling.Resize(image, size.Width, size.Height, ResizeFilter.Bilinear, antialias: true));
-        var priorDepth = timings.Time("prior", () => prior.Predict(resized, ct));
+        var priorDepth = timings.Time("prior", () => prior.Predict(resized, imageKey, ct));
         var condition = DepthCondition.FromPrior(priorDepth);
         ct.ThrowIfCancellationRequested();
 
@@ -67,7 +68,11 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
         }
 
         var (refined, uncertainty) = timings.Time("ensemble", () =>
-            members.Count == 1 ? (members[0], (DepthMap?)null) : DepthEnsemble.Reduce(members, options.Reduction));
+        {
+            if (members.Count == 1) return (members[0], (DepthMap?)null);
+            var ensemble = DepthEnsemble.Reduce(members, options.Reduction);
+            return (ensemble.Result, ensemble.Uncertainty);
+        });
 
         return timings.Time("resize back", () => new RefinementResult(
             ResizeBack(refined, image),

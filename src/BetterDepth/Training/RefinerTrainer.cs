@@ -22,7 +22,8 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
 
     public sealed record Result(int Iterations, double LastLoss, double SecondsPerIteration, string FinalFolder);
 
-    public Result Train(int startIteration, Adam optimizer, ExponentialMovingAverage? ema, IProgress<WorkProgress>? progress, CancellationToken ct)
+    /// <param name="stopAfter">Stop (with a checkpoint) once this iteration is done, without changing the schedule: for runs split over sessions.</param>
+    public Result Train(int startIteration, Adam optimizer, ExponentialMovingAverage? ema, IProgress<WorkProgress>? progress, CancellationToken ct, int? stopAfter = null)
     {
         var schedule = new LearningRateSchedule(config.LearningRate, config.WarmupSteps, config.Iterations, config.FinalLrRatio);
         var ddpm = new DdpmScheduler(model.Scheduler);
@@ -60,8 +61,14 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
             double itPerSecond = (iteration - startIteration) / clock.Elapsed.TotalSeconds;
             log.Append(iteration, loss, lr, itPerSecond);
             progress?.Report(new WorkProgress(iteration, config.Iterations, string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
-            if (iteration % config.CheckpointEvery == 0 || iteration == config.Iterations)
+            bool stopping = stopAfter is int stop && iteration >= stop && iteration < config.Iterations;
+            if (iteration % config.CheckpointEvery == 0 || iteration == config.Iterations || stopping)
                 TrainingCheckpoint.Save(runDir, model, optimizer, ema, iteration, config);
+            if (stopping)
+            {
+                log.WritePlot(Path.Combine(runDir, "loss_curve.png"));
+                return new Result(iteration, lastLoss, clock.Elapsed.TotalSeconds / Math.Max(1, iteration - startIteration), Path.Combine(runDir, TrainingCheckpoint.FolderName));
+            }
         }
 
         log.WritePlot(Path.Combine(runDir, "loss_curve.png"));

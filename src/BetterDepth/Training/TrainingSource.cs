@@ -19,8 +19,13 @@ public sealed class TrainingSource
     readonly Dictionary<(int, int), PreparedSample> prepared = new();
     readonly double totalWeight;
 
-    public TrainingSource(IReadOnlyList<(string Name, EvaluationDataset Dataset, double Weight, int? MaxSamples)> datasets, IDepthPrior prior, TrainingRecipe recipe, int width, int height, int seed)
+    /// <summary>Ground truth at training resolution by image key, for priors made from it (<see cref="GroundTruthLookupPrior"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (DepthMap Depth, bool[] Valid)> GroundTruthByKey { get; }
+
+    public TrainingSource(IReadOnlyList<(string Name, EvaluationDataset Dataset, double Weight, int? MaxSamples)> datasets, IDepthPrior prior, TrainingRecipe recipe, int width, int height, int seed,
+        System.Collections.Concurrent.ConcurrentDictionary<string, (DepthMap Depth, bool[] Valid)>? groundTruthByKey = null)
     {
+        GroundTruthByKey = groundTruthByKey ?? new();
         if (datasets.Count == 0) throw new ArgumentException("no training datasets");
         if (!prior.OutputKind.IsDisparityLike() && !prior.OutputKind.IsDepthLike())
             throw new ArgumentException($"prior '{prior.Name}' gives {prior.OutputKind}, not depth or disparity");
@@ -79,7 +84,7 @@ public sealed class TrainingSource
     {
         var (name, dataset, indices, _) = parts[part];
         var sample = dataset.Samples[indices[index]];
-        var image = ImageFile.ReadRgb(sample.RgbPath);
+        var image = ImageFile.ReadRgb(Path.GetFullPath(Path.Combine(dataset.DataDir, sample.RgbPath)));
         var gt = sample.LoadGroundTruth();
         if (gt.Depth.Width != image.Width || gt.Depth.Height != image.Height)
             throw new InvalidFileException(sample.RgbPath, $"image is {image.Width}x{image.Height} but its ground truth is {gt.Depth.Width}x{gt.Depth.Height}");
@@ -90,8 +95,13 @@ public sealed class TrainingSource
             var depth = Resampling.Resize(gt.Depth, width, height, ResizeFilter.Nearest, antialias: false);
             gt = new GroundTruth(depth, Resampling.ResizeMask(gt.Valid, gt.Depth.Width, gt.Depth.Height, width, height));
         }
-        var key = $"{name}/{sample.Id}@{width}x{height}";
-        var priorOutput = prior is CachedPrior cachedPrior ? cachedPrior.Predict(image, key, ct) : prior.Predict(image, ct);
+        // The key is the image's dataset-relative path: file priors find their prediction by it (a/b/c.jpg -> a/b/c.npy),
+        // the degraded-ground-truth prior its label (filled in just before the call).
+        var key = sample.RgbPath;
+        GroundTruthByKey[key] = (gt.Depth, gt.Valid);
+        var priorOutput = prior.Predict(image, key, ct);
+        if (priorOutput.Width != width || priorOutput.Height != height)
+            priorOutput = Resampling.Resize(priorOutput, width, height, ResizeFilter.Bilinear, antialias: true);
         var priorDisparity = DepthCondition.AsDisparity(priorOutput);
         return TrainingTargets.Prepare(image, gt.Depth.WithKind(DepthKind.Depth), gt.Valid, priorDisparity, recipe);
     }
