@@ -34,5 +34,5 @@ public static class CommandRunner
     /// <summary>Errors caused by what the user gave us, as opposed to bugs in this program.</summary>
     public static bool IsUserError(Exception e) =>
         e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
-            or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException or InvalidDataException;
+            or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException or InvalidDataException or BetterDepth.Training.TrainingDivergedException;
 }

@@ -16,6 +16,8 @@ public static class Program
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(PriorCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 }

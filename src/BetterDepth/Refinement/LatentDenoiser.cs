@@ -1,0 +1,39 @@
+using BetterDepth.Diffusion;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// DDIM from pure noise to a depth latent, conditioned on the image and prior latents
+/// (BetterDepth's fast setting is 2 steps). One call denoises a batch of ensemble members together.
+/// </summary>
+public sealed class LatentDenoiser(RefinerModel model)
+{
+    /// <summary>Called after each denoising step with (step index, total steps) so callers can time or report it.</summary>
+    public Action<int, int>? StepCompleted { get; set; }
+
+    public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, int members, int steps, Generator generator, CancellationToken ct = default)
+    {
+        if (members <= 0) throw new ArgumentOutOfRangeException(nameof(members), "need at least one member");
+        if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), "need at least one denoising step");
+        var scheduler = new DdimScheduler(model.Scheduler);
+        scheduler.SetTimesteps(steps);
+
+        long[] shape = [members, model.Autoencoder.LatentChannels, imageLatent.shape[2], imageLatent.shape[3]];
+        var latent = randn(shape, dtype: imageLatent.dtype, device: imageLatent.device, generator: generator);
+        int index = 0;
+        foreach (long t in scheduler.Timesteps)
+        {
+            ct.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            using var timesteps = full([members], t, dtype: ScalarType.Int64, device: latent.device);
+            using var prediction = model.Predict(imageLatent, conditionLatent, latent, timesteps);
+            using var step = scheduler.Step(prediction, t, latent);
+            latent.Dispose();
+            latent = step.PrevSample.clone().MoveToOuterDisposeScope();
+            StepCompleted?.Invoke(++index, scheduler.Timesteps.Count);
+        }
+        return latent;
+    }
+}

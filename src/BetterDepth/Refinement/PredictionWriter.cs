@@ -1,0 +1,81 @@
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// Writes a result's maps beside each other: <c>STEM.*</c> (refined), <c>STEM_prior.*</c>, <c>STEM_uncertainty.*</c>.
+/// Every file is written atomically, so an interrupted run leaves whole files or none.
+/// </summary>
+public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? intrinsics = null, double plyShift = 0.1)
+{
+    public IReadOnlyList<string> Write(string outputStem, RgbImage image, RefinementResult result)
+    {
+        var written = new List<string>();
+        written.AddRange(WriteMap(outputStem, image, result.Refined));
+        written.AddRange(WriteMap(outputStem + "_prior", image, result.Prior));
+        if (result.Uncertainty is { } u) written.AddRange(WriteMap(outputStem + "_uncertainty", image, u, pointCloud: false));
+        return written;
+    }
+
+    public IReadOnlyList<string> WriteMap(string stem, RgbImage image, DepthMap map, bool pointCloud = true)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
+        var written = new List<string>();
+        if (formats.HasFlag(OutputFormats.Npy)) { DepthFile.WriteNpy(stem + ".npy", map); written.Add(stem + ".npy"); }
+        if (formats.HasFlag(OutputFormats.Pfm)) { DepthFile.WritePfm(stem + ".pfm", map); written.Add(stem + ".pfm"); }
+        if (formats.HasFlag(OutputFormats.Png16)) { DepthFile.WritePng16(stem + ".png", ToUnitRange(map), 65535); written.Add(stem + ".png"); }
+        if (formats.HasFlag(OutputFormats.Color))
+        {
+            DepthFile.WriteColorPng(stem + "_color.png", map, ColorMap.Spectral, null, null, null);
+            written.Add(stem + "_color.png");
+        }
+        if (pointCloud && formats.HasFlag(OutputFormats.Ply))
+        {
+            var depth = RelativeDepth(ToDisparityUnitRange(map));
+            var k = intrinsics ?? DefaultIntrinsics(image.Width, image.Height);
+            PointCloud.WritePly(stem + ".ply", depth, k, image, null);
+            written.Add(stem + ".ply");
+        }
+        return written;
+    }
+
+    /// <summary>A map's values min-max scaled to [0, 1] (identity for maps already inside it).</summary>
+    static DepthMap ToUnitRange(DepthMap map)
+    {
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        foreach (var v in map.Values) if (float.IsFinite(v)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        if (lo >= 0 && hi <= 1) return map;
+        var scaled = new float[map.PixelCount];
+        float range = hi > lo ? hi - lo : 1;
+        for (int i = 0; i < scaled.Length; i++) scaled[i] = float.IsFinite(map.Values[i]) ? (map.Values[i] - lo) / range : 0;
+        return new DepthMap(map.Width, map.Height, map.Kind, scaled);
+    }
+
+    static DepthMap ToDisparityUnitRange(DepthMap map)
+    {
+        var unit = ToUnitRange(map);
+        if (!map.Kind.IsDepthLike()) return unit;
+        var flipped = new float[unit.PixelCount];
+        for (int i = 0; i < flipped.Length; i++) flipped[i] = 1 - unit.Values[i];
+        return new DepthMap(map.Width, map.Height, DepthKind.AffineDisparity, flipped);
+    }
+
+    /// <summary>
+    /// Affine-invariant disparity has no metric scale, so the point cloud uses depth = 1 / (d + shift) with d in
+    /// [0, 1]: shapes are right up to the unknown affine, which is what a viewer can show.
+    /// </summary>
+    DepthMap RelativeDepth(DepthMap unitDisparity)
+    {
+        var depth = new float[unitDisparity.PixelCount];
+        for (int i = 0; i < depth.Length; i++) depth[i] = (float)(1.0 / (unitDisparity.Values[i] + plyShift));
+        // Labelled metric on purpose: the point cloud writer needs depth in some unit, and these relative units are it.
+        return new DepthMap(unitDisparity.Width, unitDisparity.Height, DepthKind.Depth, depth);
+    }
+
+    /// <summary>Without calibration: a 60 degree horizontal field of view, principal point at the centre.</summary>
+    public static CameraIntrinsics DefaultIntrinsics(int width, int height)
+    {
+        double f = width / 2.0 / Math.Tan(Math.PI / 6);
+        return new CameraIntrinsics(f, f, (width - 1) / 2.0, (height - 1) / 2.0);
+    }
+}

@@ -1,0 +1,27 @@
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// Marigold's input sizing: the long side becomes the processing resolution, aspect kept. The latent
+/// autoencoder then needs both sides to be multiples of its downscale factor, which we get by padding
+/// (edge replication) rather than by distorting the aspect; the padding is cropped off after decoding.
+/// </summary>
+public readonly record struct ProcessingSize(int Width, int Height, int PaddedWidth, int PaddedHeight)
+{
+    /// <param name="processingResolution">Long side in pixels; 0 keeps the input size.</param>
+    public static ProcessingSize For(int width, int height, int processingResolution, int multipleOf)
+    {
+        if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"image size must be positive, got {width}x{height}");
+        if (processingResolution < 0) throw new ArgumentOutOfRangeException(nameof(processingResolution), "processing resolution must be >= 0");
+        if (multipleOf <= 0) throw new ArgumentOutOfRangeException(nameof(multipleOf));
+        int w = width, h = height;
+        if (processingResolution > 0)
+        {
+            double scale = (double)processingResolution / Math.Max(width, height);
+            w = Math.Max(1, (int)Math.Round(width * scale));
+            h = Math.Max(1, (int)Math.Round(height * scale));
+        }
+        return new ProcessingSize(w, h, RoundUp(w, multipleOf), RoundUp(h, multipleOf));
+    }
+
+    static int RoundUp(int v, int m) => (v + m - 1) / m * m;
+}

@@ -1,0 +1,95 @@
+using BetterDepth.Geometry;
+using BetterDepth.Imaging;
+using BetterDepth.Priors;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// BetterDepth inference, step by step as the paper describes it: image -> resize to the processing
+/// resolution -> depth prior -> normalise -> encode image and condition -> DDIM from noise -> decode ->
+/// ensemble -> resize back. It composes the prior, the refiner and the scheduler and does nothing else.
+/// </summary>
+public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, RefinementOptions options)
+{
+    /// <param name="imageKey">The image's path, for priors that look predictions up per file (file prior); others ignore it.</param>
+    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var timings = new StageTimings();
+        var size = ProcessingSize.For(image.Width, image.Height, options.ProcessingResolution, refiner.Autoencoder.DownscaleFactor);
+
+        var resized = timings.Time("resize", () => Resampling.Resize(image, size.Width, size.Height, ResizeFilter.Bilinear, antialias: true));
+        var priorDepth = timings.Time("prior", () => prior.Predict(resized, imageKey, ct));
+        var condition = DepthCondition.FromPrior(priorDepth);
+        ct.ThrowIfCancellationRequested();
+
+        var members = new List<DepthMap>(options.EnsembleSize);
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var device = refiner.Device;
+            var (imageLatent, conditionLatent) = timings.Time("encode", () =>
+            {
+                using var rgb = PadTo(TensorConversions.ToTensor(resized, device), size);
+                using var cond = PadTo(TensorConversions.ToTensor(condition, device), size);
+                var zx = refiner.Autoencoder.EncodeImage(rgb);
+                var zc = refiner.Conditioning == Conditioning.ImageAndDepth ? refiner.Autoencoder.EncodeDepth(cond) : null;
+                return (zx, zc);
+            });
+
+            using var generator = new Generator((ulong)options.Seed, device);
+            int batch = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
+            var denoiser = new LatentDenoiser(refiner);
+            for (int first = 0; first < options.EnsembleSize; first += batch)
+            {
+                int count = Math.Min(batch, options.EnsembleSize - first);
+                var stepStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                denoiser.StepCompleted = (i, _) =>
+                {
+                    timings.Add($"denoise step {i}", System.Diagnostics.Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
+                    stepStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                };
+                using var latent = denoiser.Sample(imageLatent, conditionLatent, count, options.Steps, generator, ct);
+                timings.Time("decode", () =>
+                {
+                    using var decoded = refiner.Autoencoder.DecodeDepth(latent);
+                    for (int m = 0; m < count; m++)
+                    {
+                        using var one = decoded[m, 0, TensorIndex.Slice(0, size.Height), TensorIndex.Slice(0, size.Width)];
+                        // Decoded values live on the [-1, 1] scale; the output is disparity in [0, 1].
+                        using var unit = one.add(1).div(2).clamp(0, 1);
+                        members.Add(TensorConversions.ToDepthMap(unit, DepthKind.AffineDisparity));
+                    }
+                    return 0;
+                });
+            }
+        }
+
+        var (refined, uncertainty) = timings.Time("ensemble", () =>
+        {
+            if (members.Count == 1) return (members[0], (DepthMap?)null);
+            var ensemble = DepthEnsemble.Reduce(members, options.Reduction);
+            return (ensemble.Result, ensemble.Uncertainty);
+        });
+
+        return timings.Time("resize back", () => new RefinementResult(
+            ResizeBack(refined, image),
+            ResizeBack(priorDepth, image),
+            uncertainty is null ? null : ResizeBack(uncertainty, image),
+            timings));
+    }
+
+    /// <summary>Edge-replicates the bottom and right so the autoencoder's factor divides both sides.</summary>
+    static Tensor PadTo(Tensor x, ProcessingSize size)
+    {
+        if (size.PaddedWidth == size.Width && size.PaddedHeight == size.Height) return x.alias();
+        return nn.functional.pad(x, [0, size.PaddedWidth - size.Width, 0, size.PaddedHeight - size.Height], PaddingModes.Replicate);
+    }
+
+    static DepthMap ResizeBack(DepthMap map, RgbImage original) =>
+        map.Width == original.Width && map.Height == original.Height
+            ? map
+            : Resampling.Resize(map, original.Width, original.Height, ResizeFilter.Bilinear, antialias: true);
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BetterDepth.Diffusion;
+using BetterDepth.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// The trained parts of BetterDepth and how they fit together: the denoising U-Net, the frozen latent
+/// autoencoder, the cross-attention context and the noise schedule it was trained with. Inference and
+/// training use it the same way. On disk it is a diffusers-layout folder (unet/, vae/, scheduler/,
+/// context.safetensors) plus <c>refiner.json</c>, which records the conditioning.
+/// </summary>
+public sealed class RefinerModel : IDisposable
+{
+    public const string ManifestName = "refiner.json";
+
+    public UNet2DConditionModel Unet { get; }
+    public ILatentAutoencoder Autoencoder { get; }
+    public CrossAttentionContext Context { get; }
+    public SchedulerConfig Scheduler { get; }
+    public Conditioning Conditioning { get; }
+    public Device Device { get; private set; }
+
+    public RefinerModel(UNet2DConditionModel unet, ILatentAutoencoder autoencoder, CrossAttentionContext context, SchedulerConfig scheduler, Conditioning conditioning, Device device)
+    {
+        int expected = InputChannels(autoencoder.LatentChannels, conditioning);
+        if (unet.Config.InChannels != expected)
+            throw new ArgumentException($"U-Net has {unet.Config.InChannels} input channels, but {conditioning} conditioning with {autoencoder.LatentChannels}-channel latents needs {expected}");
+        if (unet.Config.OutChannels != autoencoder.LatentChannels)
+            throw new ArgumentException($"U-Net predicts {unet.Config.OutChannels} channels, the autoencoder's latents have {autoencoder.LatentChannels}");
+        if (context.Width != unet.Config.CrossAttentionDim)
+            throw new ArgumentException($"context width {context.Width} differs from the U-Net's cross_attention_dim {unet.Config.CrossAttentionDim}");
+        scheduler.Validate();
+        Unet = unet;
+        Autoencoder = autoencoder;
+        Context = context;
+        Scheduler = scheduler;
+        Conditioning = conditioning;
+        Device = device;
+    }
+
+    /// <summary>U-Net input channels: concat(z_x, z_c, z_t), or concat(z_x, z_t) without depth conditioning.</summary>
+    public static int InputChannels(int latentChannels, Conditioning conditioning) =>
+        latentChannels * (conditioning == Conditioning.ImageAndDepth ? 3 : 2);
+
+    /// <summary>A fresh, untrained refiner of a named model setting (configs/models/NAME.json) for training from scratch.</summary>
+    public static RefinerModel Create(DiffusionModelConfig config, Conditioning conditioning, SchedulerConfig scheduler, int seed, Device device)
+    {
+        manual_seed(seed);
+        var autoencoder = config.CreateAutoencoder(device);
+        var unetConfig = config.UNet with { InChannels = InputChannels(autoencoder.LatentChannels, conditioning) };
+        var unet = new UNet2DConditionModel(unetConfig, device);
+        var context = CrossAttentionContext.Learned(config.ContextTokens, unetConfig.CrossAttentionDim, seed, device);
+        return new RefinerModel(unet, autoencoder, context, scheduler, conditioning, device);
+    }
+
+    /// <summary>Loads a refiner folder. A diffusers folder without refiner.json (e.g. SD 2 or Marigold) needs <paramref name="contextPath"/> and is widened to 12 channels.</summary>
+    public static RefinerModel Load(string folder, Device device, string? contextPath = null)
+    {
+        var manifestPath = Path.Combine(folder, ManifestName);
+        var conditioning = Conditioning.ImageAndDepth;
+        if (File.Exists(manifestPath)) conditioning = ReadManifest(manifestPath);
+        else if (!Directory.Exists(folder)) throw new InvalidFileException(folder, "refiner folder not found");
+
+        var schedulerPath = Path.Combine(folder, "scheduler", "scheduler_config.json");
+        var scheduler = File.Exists(schedulerPath) ? SchedulerConfig.Load(schedulerPath) : SchedulerConfig.MarigoldV1_0;
+        var vaeConfig = Path.Combine(folder, "vae", "config.json");
+        var checkpoint = DiffusersCheckpoint.Load(folder, device, new CheckpointLoadOptions
+        {
+            ContextPath = contextPath,
+            UNetInChannels = File.Exists(vaeConfig) ? InputChannels(LatentChannelsOf(vaeConfig), conditioning) : null,
+        });
+        if (checkpoint.Context is null)
+        {
+            checkpoint.Dispose();
+            throw new InvalidFileException(folder, $"no cross-attention context: the folder has no {CrossAttentionContext.FileName}; pass the empty-prompt embedding file");
+        }
+        try
+        {
+            return new RefinerModel(checkpoint.UNet, checkpoint.Autoencoder, checkpoint.Context, scheduler, conditioning, device);
+        }
+        catch (ArgumentException e)
+        {
+            checkpoint.Dispose();
+            throw new InvalidFileException(folder, e.Message, e);
+        }
+    }
+
+    /// <summary>Writes the folder atomically (see <see cref="AtomicFolder"/>).</summary>
+    public void Save(string folder, JsonObject? trainingInfo = null) => AtomicFolder.Replace(folder, temp =>
+    {
+        DiffusersCheckpoint.Save(temp, Unet, Autoencoder, Context, Scheduler.ToJson());
+        var manifest = new JsonObject
+        {
+            ["format"] = "betterdepth-refiner",
+            ["version"] = 1,
+            ["conditioning"] = Conditioning == Conditioning.ImageAndDepth ? "image_and_depth" : "image_only",
+            ["output"] = "affine-invariant disparity (decoded [-1, 1] mapped to [0, 1], 1 = near)",
+        };
+        if (trainingInfo is not null) manifest["training"] = trainingInfo.DeepClone();
+        File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    });
+
+    static Conditioning ReadManifest(string path)
+    {
+        try
+        {
+            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
+            if (json["format"]?.GetValue<string>() != "betterdepth-refiner") throw new InvalidFileException(path, "format is not 'betterdepth-refiner'");
+            return json["conditioning"]?.GetValue<string>() switch
+            {
+                "image_and_depth" => Conditioning.ImageAndDepth,
+                "image_only" => Conditioning.ImageOnly,
+                var c => throw new InvalidFileException(path, $"conditioning must be image_and_depth or image_only, got '{c}'"),
+            };
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
+    }
+
+    static int LatentChannelsOf(string vaeConfigPath)
+    {
+        using var ae = DiffusionModelConfig.CreateAutoencoder(File.ReadAllText(vaeConfigPath), vaeConfigPath, CPU);
+        return ae.LatentChannels;
+    }
+
+    /// <summary>
+    /// The U-Net's prediction (v for a v-prediction model) from the latents in the paper's order
+    /// concat(z_x, z_c, z_t); <paramref name="conditionLatent"/> is ignored without depth conditioning.
+    /// Image and condition latents with batch 1 are broadcast to the noisy latents' batch.
+    /// </summary>
+    public Tensor Predict(Tensor imageLatent, Tensor? conditionLatent, Tensor noisyLatent, Tensor timesteps)
+    {
+        using var scope = NewDisposeScope();
+        long batch = noisyLatent.shape[0];
+        var parts = new List<Tensor> { Broadcast(imageLatent, batch) };
+        if (Conditioning == Conditioning.ImageAndDepth)
+            parts.Add(Broadcast(conditionLatent ?? throw new ArgumentNullException(nameof(conditionLatent), "a depth-conditioned refiner needs a condition latent"), batch));
+        parts.Add(noisyLatent);
+        var input = cat(parts, dim: 1);
+        return Unet.forward(input, timesteps, Context.ForBatch(batch)).MoveToOuterDisposeScope();
+    }
+
+    static Tensor Broadcast(Tensor latent, long batch) =>
+        latent.shape[0] == batch ? latent : latent.expand(batch, -1, -1, -1);
+
+    public void Dispose()
+    {
+        Unet.Dispose();
+        Autoencoder.Dispose();
+        Context.Dispose();
+    }
+}
