@@ -1,0 +1,50 @@
+using BetterDepth.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Priors.Learned;
+
+/// <summary>
+/// The project's own feed-forward depth prior (<see cref="PriorCnn"/>, trained by <c>betterdepth train-prior</c>):
+/// resizes the image to the network's working resolution, predicts affine-invariant disparity and resizes it
+/// back to the input size. Good at layout, blurry at thin structures, like the real priors it stands in for.
+/// </summary>
+public sealed class LearnedPrior : IDisposable
+{
+    /// <summary>The weights the project trained and ships, relative to the repository root.</summary>
+    public const string DefaultWeights = "models/prior-cnn/prior.safetensors";
+
+    readonly PriorCnn model;
+    readonly Device device;
+    readonly object gate = new();
+
+    public string Name => "learned";
+    public DepthKind OutputKind => DepthKind.AffineDisparity;
+    public PriorCnnConfig Config => model.Config;
+    public string WeightsPath { get; }
+
+    /// <summary>Loads <paramref name="weightsPath"/> (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
+    public LearnedPrior(string weightsPath, Device? device = null)
+    {
+        this.device = device ?? CPU;
+        WeightsPath = weightsPath;
+        model = PriorWeights.Load(weightsPath, this.device);
+        model.eval();
+    }
+
+    public DepthMap Predict(RgbImage image, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ct.ThrowIfCancellationRequested();
+        lock (gate)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var input = PriorInput.Batch([image], Config.Width, Config.Height, device);
+            var disparity = model.forward(input);
+            return PriorInput.ToMap(disparity, image.Width, image.Height, OutputKind);
+        }
+    }
+
+    public void Dispose() => model.Dispose();
+}

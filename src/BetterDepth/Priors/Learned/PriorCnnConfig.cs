@@ -1,0 +1,29 @@
+namespace BetterDepth.Priors.Learned;
+
+/// <summary>
+/// Shape of the learned prior network: channel width of its first stage (doubled at each of the four
+/// downsampling stages) and the fixed working resolution images are resized to before the forward pass.
+/// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
+/// </summary>
+public sealed record PriorCnnConfig(int BaseChannels = 16, int Width = 256, int Height = 192)
+{
+    /// <summary>Four stride-2 stages: the working size must divide by 16.</summary>
+    public const int Stride = 16;
+
+    public void Validate()
+    {
+        if (BaseChannels <= 0 || BaseChannels % 8 != 0)
+            throw new ArgumentException($"base channels must be a positive multiple of 8 (GroupNorm uses 8 groups), got {BaseChannels}", nameof(BaseChannels));
+        if (Width < Stride || Height < Stride || Width % Stride != 0 || Height % Stride != 0)
+            throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, got {Width}x{Height}", nameof(Width));
+    }
+
+    /// <summary>Parses "WxH" (for example "256x192").</summary>
+    public static (int Width, int Height) ParseSize(string text)
+    {
+        var parts = text.Trim().ToLowerInvariant().Split('x');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var w) || !int.TryParse(parts[1], out var h) || w <= 0 || h <= 0)
+            throw new ArgumentException($"size '{text}' is not of the form WIDTHxHEIGHT (for example 256x192)");
+        return (w, h);
+    }
+}

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using System.Globalization;
+using BetterDepth.Imaging;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Priors.Learned;
+
+/// <summary>
+/// Trains <see cref="PriorCnn"/> with Adam on RGB-D pairs under <see cref="ScaleShiftInvariantLoss"/>.
+/// The output folder holds the checkpoint: prior.safetensors (weights, also the deliverable), optimizer.dat
+/// (Adam's moments) and state.json (written last; its step is where --resume continues), plus train_log.csv.
+/// Batches are a pure function of (seed, step), so a resumed run sees the same data as an uninterrupted one.
+/// Cancellation saves a checkpoint at the last finished step; a non-finite loss stops before the update,
+/// leaving the last good checkpoint untouched.
+/// </summary>
+public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
+{
+    public const string WeightsFile = "prior.safetensors";
+    public const string OptimizerFile = "optimizer.dat";
+    public const string LogFile = "train_log.csv";
+
+    public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
+
+    public Result Train(IPriorTrainingSource source, string outDir, bool resume, IProgress<WorkProgress>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        if (source.Count == 0) throw new ArgumentException("the training source has no samples", nameof(source));
+        Directory.CreateDirectory(outDir);
+        var weightsPath = Path.Combine(outDir, WeightsFile);
+        var optimizerPath = Path.Combine(outDir, OptimizerFile);
+
+        var state = resume ? PriorTrainingState.TryLoad(outDir) : null;
+        if (resume && state is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
+        if (!resume && File.Exists(Path.Combine(outDir, PriorTrainingState.FileName)))
+            throw new ArgumentException($"{outDir} already holds a checkpoint: pass --resume to continue it or choose another folder");
+        if (state is not null) CheckCompatible(state, outDir);
+
+        random.manual_seed(options.Seed);
+        using var model = state is null ? new PriorCnn(options.Model) : PriorWeights.Load(weightsPath);
+        model.to(device);
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        if (state is not null) optimizer.load_state_dict(optimizerPath);
+
+        int step = state?.Step ?? 0;
+        var log = new TrainingLog(Path.Combine(outDir, LogFile));
+        var clock = Stopwatch.StartNew();
+        int stepsThisRun = 0;
+        double lastLoss = double.NaN, smoothed = double.NaN;
+        progress?.Report(new WorkProgress(step, options.Steps, "starting"));
+
+        while (step < options.Steps)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                SaveCheckpoint(model, optimizer, step, outDir);
+                ct.ThrowIfCancellationRequested();
+            }
+            var lr = options.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+            using (var scope = NewDisposeScope())
+            {
+                var batch = MakeBatch(source, step);
+                optimizer.zero_grad();
+                var prediction = model.forward(batch.Images);
+                if (prediction.shape[2] != batch.Disparity.shape[2] || prediction.shape[3] != batch.Disparity.shape[3])
+                    prediction = nn.functional.interpolate(prediction, size: [batch.Disparity.shape[2], batch.Disparity.shape[3]],
+                        mode: InterpolationMode.Bilinear, align_corners: false);
+                var loss = ScaleShiftInvariantLoss.Compute(prediction, batch.Disparity, batch.Valid, options.GradientWeight);
+                lastLoss = loss.item<float>();
+                if (!double.IsFinite(lastLoss))
+                    throw new PriorTrainingDivergedException(
+                        $"loss became {lastLoss} at step {step + 1}; training stopped. The last good checkpoint " +
+                        (state is null && stepsThisRun == 0 && !File.Exists(weightsPath) ? "does not exist yet" : $"is kept in {outDir}") +
+                        "; lower --lr and --resume from it.");
+                loss.backward();
+                optimizer.step();
+            }
+            step++;
+            stepsThisRun++;
+            smoothed = double.IsNaN(smoothed) ? lastLoss : 0.95 * smoothed + 0.05 * lastLoss;
+            var itPerSecond = stepsThisRun / clock.Elapsed.TotalSeconds;
+            log.Append(step, lastLoss, lr, clock.Elapsed.TotalSeconds, itPerSecond);
+            progress?.Report(new WorkProgress(step, options.Steps,
+                string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
+            if (step % options.CheckpointEvery == 0 || step == options.Steps) SaveCheckpoint(model, optimizer, step, outDir);
+        }
+        return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, weightsPath);
+    }
+
+    void CheckCompatible(PriorTrainingState state, string outDir)
+    {
+        var m = options.Model;
+        if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is a {state.BaseChannels}-channel network at {state.Width}x{state.Height}, " +
+                                        $"this run asks for {m.BaseChannels} channels at {m.Width}x{m.Height}");
+        if (state.Seed != options.Seed)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with seed {state.Seed}, this run has {options.Seed}");
+    }
+
+    void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)
+    {
+        PriorWeights.Save(model, Path.Combine(outDir, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
+        var optimizerPath = Path.Combine(outDir, OptimizerFile);
+        var temp = optimizerPath + ".tmp";
+        optimizer.save_state_dict(temp);
+        File.Move(temp, optimizerPath, overwrite: true);
+        new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
+            options.BatchSize, options.LearningRate, options.Steps).Save(outDir);
+    }
+
+    sealed record Batch(Tensor Images, Tensor Disparity, Tensor Valid);
+
+    /// <summary>The batch of <paramref name="step"/>: which samples and which get mirrored depend only on (seed, step).</summary>
+    Batch MakeBatch(IPriorTrainingSource source, int step)
+    {
+        var rng = new Random(unchecked(options.Seed * 1_000_003 + step));
+        var images = new RgbImage[options.BatchSize];
+        var flips = new bool[options.BatchSize];
+        var disparities = new Tensor[options.BatchSize];
+        var masks = new Tensor[options.BatchSize];
+        int gtWidth = 0, gtHeight = 0;
+        for (int i = 0; i < options.BatchSize; i++)
+        {
+            var sample = source.Get(rng.Next(source.Count));
+            flips[i] = options.HorizontalFlip && rng.Next(2) == 1;
+            if (i == 0) (gtWidth, gtHeight) = (sample.Depth.Width, sample.Depth.Height);
+            else if (sample.Depth.Width != gtWidth || sample.Depth.Height != gtHeight)
+                throw new ArgumentException($"training samples must share one depth size within a batch: got {gtWidth}x{gtHeight} and {sample.Depth.Width}x{sample.Depth.Height}");
+            images[i] = sample.Image;
+            var (disparity, valid) = TargetDisparity(sample);
+            var d = tensor(disparity, [1, gtHeight, gtWidth]);
+            var v = tensor(valid, [1, gtHeight, gtWidth]);
+            disparities[i] = flips[i] ? d.flip(2) : d;
+            masks[i] = flips[i] ? v.flip(2) : v;
+        }
+        var input = PriorInput.Batch(images, options.Model.Width, options.Model.Height, device, flips);
+        return new Batch(input, stack(disparities).to(device), stack(masks).to(device));
+    }
+
+    /// <summary>Ground-truth disparity 1/depth where depth is valid and positive, 0 (and invalid) elsewhere.</summary>
+    static (float[] Disparity, bool[] Valid) TargetDisparity(PriorTrainingSample sample)
+    {
+        var depth = sample.Depth.Values;
+        var disparity = new float[depth.Length];
+        var valid = new bool[depth.Length];
+        for (int i = 0; i < depth.Length; i++)
+        {
+            var ok = sample.Valid[i] && depth[i] > 0 && float.IsFinite(depth[i]);
+            valid[i] = ok;
+            disparity[i] = ok ? 1f / depth[i] : 0f;
+        }
+        return (disparity, valid);
+    }
+}

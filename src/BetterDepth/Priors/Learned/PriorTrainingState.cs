@@ -1,0 +1,32 @@
+using System.Text.Json;
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Priors.Learned;
+
+/// <summary>
+/// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
+/// got and the settings a resumed run must share with the original one.
+/// </summary>
+public sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps)
+{
+    public const string FileName = "state.json";
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public void Save(string dir) =>
+        PriorWeights.AtomicWrite(Path.Combine(dir, FileName), s => JsonSerializer.Serialize(s, this, Json));
+
+    public static PriorTrainingState? TryLoad(string dir)
+    {
+        var path = Path.Combine(dir, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<PriorTrainingState>(File.ReadAllText(path), Json)
+                ?? throw new InvalidFileException(path, "empty training state");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidFileException(path, $"not a valid training state: {e.Message}", e);
+        }
+    }
+}

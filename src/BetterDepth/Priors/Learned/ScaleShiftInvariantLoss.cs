@@ -1,0 +1,89 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Priors.Learned;
+
+/// <summary>
+/// MiDaS's scale-and-shift-invariant loss in disparity space. Per image, the target disparity is first
+/// brought to zero mean and unit mean absolute deviation over its valid pixels (so near indoor scenes and
+/// far outdoor scenes weigh the same), the prediction is aligned to it by closed-form least squares
+/// (differentiable, so the network is never asked for a particular scale or shift), and the loss is the
+/// mean absolute error of the aligned prediction plus, optionally, MiDaS's multi-scale gradient-matching
+/// term on the residual. Invalid pixels (sky, missing ground truth) take no part anywhere.
+/// </summary>
+public static class ScaleShiftInvariantLoss
+{
+    /// <summary>Images with fewer valid pixels than this carry no weight (the fit would be meaningless).</summary>
+    public const int MinValidPixels = 16;
+
+    /// <param name="prediction">[B, 1, H, W] predicted disparity.</param>
+    /// <param name="targetDisparity">[B, 1, H, W] ground-truth disparity (any positive scale; invalid pixels arbitrary but finite).</param>
+    /// <param name="valid">[B, 1, H, W] boolean or 0/1 mask.</param>
+    /// <param name="gradientWeight">Weight of the gradient-matching term (MiDaS uses 0.5; 0 turns it off).</param>
+    /// <param name="gradientScales">Number of scales of the gradient term (each halves the resolution).</param>
+    public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4)
+    {
+        if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
+            throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
+        using var scope = NewDisposeScope();
+        var m = valid.to(prediction.dtype);
+        var dims = new long[] { 1, 2, 3 };
+        var n = m.sum(dims, keepdim: true);
+        var used = (n >= MinValidPixels).to(prediction.dtype);
+        var nSafe = n.clamp_min(1);
+
+        var target = NormalizeTarget(targetDisparity.to(prediction.dtype), m, nSafe, dims);
+        var aligned = AlignLeastSquares(prediction, target, m, nSafe, dims);
+        var residual = (aligned - target) * m;
+
+        var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
+        if (gradientWeight > 0)
+            perImage = perImage + gradientWeight * GradientMatching(residual, m, gradientScales, nSafe);
+        var loss = (perImage * used).sum() / used.sum().clamp_min(1);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Zero mean, unit mean absolute deviation over valid pixels, per image; zero where invalid.</summary>
+    static Tensor NormalizeTarget(Tensor t, Tensor m, Tensor n, long[] dims)
+    {
+        var mean = (t * m).sum(dims, keepdim: true) / n;
+        var centred = (t - mean) * m;
+        var spread = centred.abs().sum(dims, keepdim: true) / n;
+        return centred / spread.clamp_min(1e-8);
+    }
+
+    /// <summary>
+    /// s * p + b with (s, b) = argmin sum m (s p + b - t)^2, in closed form per image. Computed on values centred
+    /// at their masked means: the textbook n*sum(p^2) - sum(p)^2 cancels catastrophically in float32 when p has a
+    /// large offset. The variance gets a tiny floor so a constant prediction (an untrained network) gives s = 0.
+    /// </summary>
+    public static Tensor AlignLeastSquares(Tensor p, Tensor t, Tensor m, Tensor n, long[] dims)
+    {
+        var meanP = (m * p).sum(dims, keepdim: true) / n;
+        var meanT = (m * t).sum(dims, keepdim: true) / n;
+        var pc = (p - meanP) * m;
+        var tc = (t - meanT) * m;
+        var scale = (pc * tc).sum(dims, keepdim: true) / ((pc * pc).sum(dims, keepdim: true) + 1e-12 * n);
+        return scale * (p - meanP) + meanT;
+    }
+
+    /// <summary>MiDaS gradient matching: L1 of the residual's x and y differences at several scales, per image.</summary>
+    static Tensor GradientMatching(Tensor residual, Tensor m, int scales, Tensor n)
+    {
+        Tensor total = zeros_like(n);
+        for (int k = 0; k < scales; k++)
+        {
+            var step = 1L << k;
+            var r = residual[.., .., TensorIndex.Slice(null, null, step), TensorIndex.Slice(null, null, step)];
+            var mk = m[.., .., TensorIndex.Slice(null, null, step), TensorIndex.Slice(null, null, step)];
+            if (r.shape[2] < 2 || r.shape[3] < 2) break;
+            var mx = mk[.., .., .., 1..] * mk[.., .., .., ..^1];
+            var my = mk[.., .., 1.., ..] * mk[.., .., ..^1, ..];
+            var gx = (r[.., .., .., 1..] - r[.., .., .., ..^1]).abs() * mx;
+            var gy = (r[.., .., 1.., ..] - r[.., .., ..^1, ..]).abs() * my;
+            var count = mk.sum([1, 2, 3], keepdim: true).clamp_min(1);
+            total = total + (gx.sum([1, 2, 3], keepdim: true) + gy.sum([1, 2, 3], keepdim: true)) / count;
+        }
+        return total;
+    }
+}

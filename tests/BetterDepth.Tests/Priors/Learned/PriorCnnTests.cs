@@ -1,0 +1,52 @@
+using BetterDepth.Priors.Learned;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Priors.Learned;
+
+[Collection(TorchSeeded.Name)]
+public class PriorCnnTests
+{
+    [Fact]
+    public void ForwardKeepsTheSpatialSizeWithOneChannel()
+    {
+        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
+        using var output = model.forward(randn(2, 3, 48, 64));
+        Assert.Equal(new long[] { 2, 1, 48, 64 }, output.shape);
+        var parameters = model.parameters().Sum(p => p.numel());
+        Assert.InRange(parameters, 200_000, 2_000_000);
+    }
+
+    [Fact]
+    public void RejectsSizesThatDoNotDivideByTheStride()
+    {
+        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
+        Assert.Throws<ArgumentException>(() => model.forward(randn(1, 3, 50, 64)));
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(16, 100, 48).Validate());
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(12, 64, 48).Validate());
+    }
+
+    [Fact]
+    public void OverfitsTwoImages()
+    {
+        random.manual_seed(0);
+        var scenes = new TinyScenes(2);
+        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
+        using var optimizer = optim.Adam(model.parameters(), lr: 3e-3);
+        var samples = new[] { scenes.Get(0), scenes.Get(1) };
+        using var input = PriorInput.Batch(samples.Select(s => s.Image).ToList(), 64, 48, CPU);
+        using var target = tensor(samples.SelectMany(s => s.Depth.Values.Select(d => d > 0 ? 1 / d : 0)).ToArray(), [2, 1, 48, 64]);
+        using var mask = tensor(samples.SelectMany(s => s.Valid).ToArray(), [2, 1, 48, 64]);
+        float first = 0, last = 0;
+        for (int step = 0; step < 60; step++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            var loss = ScaleShiftInvariantLoss.Compute(model.forward(input), target, mask);
+            if (step == 0) first = loss.item<float>();
+            last = loss.item<float>();
+            loss.backward();
+            optimizer.step();
+        }
+        Assert.True(last < 0.5 * first, $"loss should drop well below its start: {first} -> {last}");
+    }
+}
