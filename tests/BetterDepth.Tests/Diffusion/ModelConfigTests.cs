@@ -38,3 +38,34 @@ public class ModelConfigTests
         Assert.All(Enumerable.Range(0, 4), i => Assert.Equal(64, u.BlockOutChannels[i] / u.HeadsOfBlock(i)));
     }
 }
+
+public class CrossAttentionContextTests
+{
+    [Fact]
+    public void Context_loads_from_npy_and_safetensors_and_rejects_bad_shapes_and_values()
+    {
+        var dir = TestData.NewTempDir("ctx");
+        var values = Enumerable.Range(0, 3 * 4).Select(i => i * 0.5f).ToArray();
+        var npy = Path.Combine(dir, "empty_prompt.npy");
+        Npy.WriteFloat32(npy, values, 1, 3, 4);
+        using var fromNpy = CrossAttentionContext.Load(npy);
+        Assert.Equal(3, fromNpy.Tokens);
+        Assert.Equal(4, fromNpy.Width);
+        using var batch = fromNpy.ForBatch(2);
+        Assert.Equal(new long[] { 2, 3, 4 }, batch.shape);
+        Assert.Equal(values, batch[1].flatten().data<float>().ToArray());
+
+        var st = Path.Combine(dir, "c.safetensors");
+        fromNpy.Save(st);
+        using var fromSt = CrossAttentionContext.Load(st);
+        using var b2 = fromSt.ForBatch(2);
+        Assert.True(DiffusionTestModels.Same(batch.contiguous(), b2.contiguous()));
+
+        var flat = Path.Combine(dir, "flat.npy");
+        Npy.WriteFloat32(flat, values, 12);
+        Assert.Throws<InvalidFileException>(() => CrossAttentionContext.Load(flat));
+        var nan = Path.Combine(dir, "nan.safetensors");
+        SafeTensorsWriter.Write(nan, [new("x", TorchSharp.torch.tensor(new[] { 1f, float.NaN }, [1, 1, 2]))]);
+        Assert.Contains("NaN", Assert.Throws<InvalidFileException>(() => CrossAttentionContext.Load(nan)).Message);
+    }
+}
