@@ -39,21 +39,32 @@ public sealed class CrossAttentionContext : nn.Module
     }
 
     /// <summary>
-    /// Reads a context from a safetensors file: the tensor named <see cref="Key"/> (or the file's only tensor),
-    /// shaped [1, L, D] or [L, D]; finite values only.
+    /// Reads a context: a <c>.npy</c> array, or from a safetensors file the tensor named <see cref="Key"/> (or the
+    /// file's only tensor); shaped [1, L, D] or [L, D]; finite values only.
     /// </summary>
     public static CrossAttentionContext Load(string path, bool learned = false, Device? device = null)
+    {
+        var t = path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) ? ReadNpy(path) : ReadSafeTensors(path);
+        if (t.dim() == 2) t = t.unsqueeze(0);
+        if (t.dim() != 3 || t.shape[0] != 1 || !t.is_floating_point())
+            throw new InvalidFileException(path, $"context must be a float [1, L, D] or [L, D] array, got {t.dtype} [{string.Join(", ", t.shape)}]");
+        if (!isfinite(t).all().item<bool>()) throw new InvalidFileException(path, "context contains NaN or infinite values");
+        return new CrossAttentionContext(t.to(device ?? CPU).detach().clone(), learned);
+    }
+
+    static Tensor ReadNpy(string path)
+    {
+        var array = Npy.Read(path);
+        return tensor(array.Values, array.Shape.Select(d => (long)d).ToArray());
+    }
+
+    static Tensor ReadSafeTensors(string path)
     {
         using var file = SafeTensorsFile.Open(path);
         var name = file.Entries.ContainsKey(Key) ? Key
             : file.Entries.Count == 1 ? file.Entries.Keys.Single()
             : throw new InvalidFileException(path, $"expected a tensor named '{Key}' or a single tensor, found {file.Entries.Count}: {WeightLoader.NameList([.. file.Entries.Keys])}");
-        var t = file.Read(name);
-        if (t.dim() == 2) t = t.unsqueeze(0);
-        if (t.dim() != 3 || t.shape[0] != 1 || !t.is_floating_point())
-            throw new InvalidFileException(path, $"context '{name}' must be a float [1, L, D] or [L, D] tensor, got {t.dtype} [{string.Join(", ", t.shape)}]");
-        if (!isfinite(t).all().ToBoolean()) throw new InvalidFileException(path, $"context '{name}' contains NaN or infinite values");
-        return new CrossAttentionContext(t.to(device ?? CPU).detach().clone(), learned);
+        return file.Read(name);
     }
 
     public void Save(string path) => SafeTensorsWriter.Write(path, [new(Key, encoder_hidden_states)]);

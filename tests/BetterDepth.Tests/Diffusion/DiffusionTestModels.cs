@@ -34,9 +34,13 @@ static class DiffusionTestModels
         foreach (var (k, v) in expected)
         {
             Assert.Equal(v.shape, got[k].shape);
-            Assert.True(v.equal(got[k].cpu()).item<bool>(), $"tensor {k} differs after reload");
+            Assert.True(Same(v, got[k].cpu()), $"tensor {k} differs after reload");
         }
     }
+
+    /// <summary>Same shape, type and values, bit for bit (TorchSharp's Tensor.equal is element-wise).</summary>
+    public static bool Same(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && (a.numel() == 0 || a.cpu().eq(b.cpu()).all().item<bool>());
 
     /// <summary>Random but deterministic weights (default init is too regular to catch swapped tensors).</summary>
     public static void Randomize(nn.Module m, int seed)

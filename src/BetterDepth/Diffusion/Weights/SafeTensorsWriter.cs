@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using BetterDepth.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +9,7 @@ namespace BetterDepth.Diffusion;
 /// <summary>
 /// Writes tensors as a safetensors file: floating-point as F32, integers and bools in their own type.
 /// Names are sorted, data is laid out back to back, the header is padded with spaces to 8 bytes.
-/// The file appears atomically (temporary file in the same folder, then renamed).
+/// The file appears atomically (<see cref="AtomicFile"/>).
 /// </summary>
 public static class SafeTensorsWriter
 {
@@ -48,27 +48,15 @@ public static class SafeTensorsWriter
             }
             while (header.Length % 8 != 0) header.WriteByte((byte)' ');
 
-            var dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
-            Directory.CreateDirectory(dir);
-            var temp = System.IO.Path.Combine(dir, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-            try
+            AtomicFile.Write(path, file =>
             {
-                using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-                {
-                    Span<byte> prefix = stackalloc byte[8];
-                    BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
-                    file.Write(prefix);
-                    header.Position = 0;
-                    header.CopyTo(file);
-                    foreach (var (_, t) in items) if (t.NumberOfElements > 0) file.Write(t.bytes);
-                    file.Flush(true);
-                }
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
+                Span<byte> prefix = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
+                file.Write(prefix);
+                header.Position = 0;
+                header.CopyTo(file);
+                foreach (var (_, t) in items) if (t.NumberOfElements > 0) file.Write(t.bytes);
+            });
         }
         finally
         {
