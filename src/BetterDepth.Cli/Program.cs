@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("BetterDepth: plug-and-play diffusion refinement of monocular depth (NeurIPS 2024), in .NET.");
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(EvalCommand.Create());
+        root.Subcommands.Add(SynthCommand.Create());
         return root;
     }
 }

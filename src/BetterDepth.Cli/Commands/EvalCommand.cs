@@ -1,0 +1,93 @@
+using System.CommandLine;
+using System.Globalization;
+using BetterDepth.Evaluation;
+using BetterDepth.Geometry;
+using Spectre.Console;
+
+namespace BetterDepth.Cli.Commands;
+
+/// <summary>
+/// <c>betterdepth eval</c>: scores a folder of predictions on a benchmark with Marigold's protocol and writes
+/// per_sample_metrics.csv and summary.json to the output folder (only once the whole run succeeded).
+/// </summary>
+public static class EvalCommand
+{
+    public const string CsvName = "per_sample_metrics.csv", SummaryName = "summary.json";
+
+    public static Command Create()
+    {
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = $"Benchmark ({string.Join(", ", EvaluationDataset.BuiltInNames)}) or a dataset description .json file.",
+            Required = true,
+        };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Dataset folder (Marigold's extracted archive; default for a .json dataset: its folder)." };
+        var predictions = new Option<string>("--predictions") { Description = "Folder of predictions: a/b/c.npy (or .pfm, 16-bit .png) for the split's RGB a/b/c.jpg.", Required = true };
+        var split = new Option<string?>("--split") { Description = "Split file (default: the dataset's standard one, looked up in --data-dir)." };
+        var alignment = new Option<string?>("--alignment")
+        {
+            Description = "least_square | least_square_disparity | none (default: least_square_disparity for disparity predictions, least_square for depth).",
+        };
+        alignment.AcceptOnlyFromAmong("least_square", "least_square_disparity", "none");
+        var predictionsAre = new Option<string>("--predictions-are") { Description = "What the prediction files hold: disparity or depth.", DefaultValueFactory = _ => "disparity" };
+        predictionsAre.AcceptOnlyFromAmong("disparity", "depth");
+        var output = new Option<string?>("--output") { Description = "Output folder (default: eval-<dataset> in the current folder)." };
+        var detail = new Option<bool>("--detail") { Description = "Also compute detail metrics (DBE, edge precision/recall); always on for middlebury." };
+        var strict = new Option<bool>("--strict") { Description = "Fail on the first missing or unreadable prediction instead of counting it." };
+        var jobs = new Option<int>("--jobs") { Description = "Samples evaluated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
+
+        var command = new Command("eval", "Evaluate depth predictions against a benchmark's ground truth (Marigold's protocol).");
+        foreach (var option in new Option[] { dataset, dataDir, predictions, split, alignment, predictionsAre, output, detail, strict, jobs })
+            command.Options.Add(option);
+
+        command.SetAction((parseResult, ct) => CommandRunner.RunAsync(async ct =>
+        {
+            var data = EvaluationDataset.Open(parseResult.GetValue(dataset)!, parseResult.GetValue(dataDir), parseResult.GetValue(split));
+            var alignmentName = parseResult.GetValue(alignment);
+            var options = new EvaluationOptions
+            {
+                PredictionsAre = parseResult.GetValue(predictionsAre) == "depth" ? PredictionContent.Depth : PredictionContent.Disparity,
+                Alignment = alignmentName is null ? null : AlignmentNames.Parse(alignmentName),
+                DetailMetrics = parseResult.GetValue(detail) ? true : null,
+                Strict = parseResult.GetValue(strict),
+                MaxParallelism = parseResult.GetValue(jobs),
+            };
+            if (options.PredictionsAre == PredictionContent.Disparity && options.EffectiveAlignment == AlignmentMode.LeastSquare)
+                Console.Error.WriteLine("warning: disparity predictions are inverted to depth and fitted in depth space; the inverse of an " +
+                                        "affine-invariant disparity is not affine-invariant depth. Marigold aligns disparity predictors with least_square_disparity.");
+            var outputDir = parseResult.GetValue(output) ?? $"eval-{data.Name}";
+
+            var report = await ProgressBars.RunAsync($"eval {data.Name}",
+                progress => Task.Run(() => Evaluator.Run(data, parseResult.GetValue(predictions)!, options, progress, ct), ct));
+            report.CommandLine = "betterdepth " + string.Join(" ", parseResult.Tokens.Select(t => Quote(t.Value)));
+
+            Directory.CreateDirectory(outputDir);
+            report.WriteCsv(Path.Combine(outputDir, CsvName));
+            report.WriteJson(Path.Combine(outputDir, SummaryName));
+            Show(report, outputDir);
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    static string Quote(string token) => token.Contains(' ') ? $"\"{token}\"" : token;
+
+    const int ListedSkips = 20;
+
+    static void Show(EvaluationReport report, string outputDir)
+    {
+        foreach (var skipped in report.Skipped.Take(ListedSkips))
+            Console.Error.WriteLine($"skipped {skipped.Id}: {skipped.Message} ({skipped.Path})");
+        if (report.Skipped.Count > ListedSkips)
+            Console.Error.WriteLine($"... and {report.Skipped.Count - ListedSkips} more skipped samples (listed in {SummaryName})");
+
+        var table = new Table().Title(Markup.Escape($"{report.Dataset}: {report.EvaluatedCount} evaluated, {report.MissingCount} missing, " +
+                                                    $"{report.UnreadableCount} unreadable, alignment {AlignmentNames.ToName(report.Alignment)}"));
+        table.AddColumn("metric");
+        table.AddColumn(new TableColumn("mean").RightAligned());
+        foreach (var name in report.MetricNames)
+            table.AddRow(Markup.Escape(name), report.Means[name].ToString("0.0000", CultureInfo.InvariantCulture));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)} and {SummaryName}"));
+    }
+}

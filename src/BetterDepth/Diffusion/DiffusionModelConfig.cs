@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using BetterDepth.Imaging;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Diffusion;
+
+/// <summary>How a model gets its cross-attention context (see <see cref="CrossAttentionContext"/>).</summary>
+public enum ContextSource
+{
+    /// <summary>A frozen embedding read from a file (SD 2: CLIP of the empty prompt).</summary>
+    File,
+    /// <summary>A few learned tokens, trained with the U-Net (CPU configs).</summary>
+    Learned,
+}
+
+/// <summary>
+/// A named model setting (configs/models/NAME.json): the U-Net config in diffusers' field names, the
+/// autoencoder (diffusers' vae config with its <c>_class_name</c>: AutoencoderKL or PixelUnshuffleAutoencoder)
+/// and the cross-attention context. Validated so the U-Net's input is concat(image, condition, noisy depth)
+/// latents and its output one latent.
+/// </summary>
+public sealed record DiffusionModelConfig(string Name, string Description, UNetConfig UNet, string AutoencoderJson, ContextSource Context, int ContextTokens)
+{
+    /// <summary>The autoencoder class named in <see cref="AutoencoderJson"/>.</summary>
+    public string AutoencoderClass => ClassNameOf(AutoencoderJson);
+    public int LatentChannels => CreateAutoencoderLayout().LatentChannels;
+
+    public static DiffusionModelConfig Load(string path) => ConfigJson.Load(path, Parse);
+
+    public static DiffusionModelConfig Parse(string json, string source)
+    {
+        try { return ParseUnchecked(json, source); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        { throw new ArgumentException($"{source}: {e.Message}", e); }
+    }
+
+    static DiffusionModelConfig ParseUnchecked(string json, string source)
+    {
+        var root = JsonNode.Parse(json) as JsonObject ?? throw new ArgumentException($"{source}: not a JSON object");
+        string Field(string name) => root[name]?.ToJsonString() ?? throw new ArgumentException($"{source}: missing '{name}'");
+        var unet = UNetConfig.Parse(Field("unet"), $"{source} unet");
+        var ae = Field("autoencoder");
+        var context = root["context"] as JsonObject ?? throw new ArgumentException($"{source}: missing 'context' object");
+        var kind = context["source"]?.GetValue<string>() switch
+        {
+            "file" => ContextSource.File,
+            "learned" => ContextSource.Learned,
+            var other => throw new ArgumentException($"{source}: context.source must be 'file' or 'learned', got '{other}'"),
+        };
+        var tokens = context["tokens"]?.GetValue<int>() ?? throw new ArgumentException($"{source}: missing context.tokens");
+        if (tokens <= 0) throw new ArgumentException($"{source}: context.tokens must be positive, got {tokens}");
+        var config = new DiffusionModelConfig(root["name"]?.GetValue<string>() ?? Path.GetFileNameWithoutExtension(source),
+            root["description"]?.GetValue<string>() ?? "", unet, ae, kind, tokens);
+        var latent = AutoencoderLayout(ae, $"{source} autoencoder").LatentChannels;
+        if (unet.InChannels != 3 * latent || unet.OutChannels != latent)
+            throw new ArgumentException($"{source}: the U-Net must take 3 x {latent} latent channels (image, condition, noisy depth) and return {latent}; got in_channels {unet.InChannels}, out_channels {unet.OutChannels}");
+        return config;
+    }
+
+    /// <summary>Builds the autoencoder with fresh (AutoencoderKL: untrained) weights.</summary>
+    public ILatentAutoencoder CreateAutoencoder(Device? device = null) => CreateAutoencoder(AutoencoderJson, Name, device);
+
+    (int LatentChannels, int DownscaleFactor) CreateAutoencoderLayout() => AutoencoderLayout(AutoencoderJson, Name);
+
+    static (int LatentChannels, int DownscaleFactor) AutoencoderLayout(string json, string source)
+    {
+        switch (CheckedClassName(json, source))
+        {
+            case PixelUnshuffleAutoencoder.ClassName:
+                var p = PixelConfig(json, source);
+                return (p.LatentChannels, p.DownscaleFactor);
+            default:
+                var k = AutoencoderKLConfig.Parse(json, source);
+                return (k.LatentChannels, k.DownscaleFactor);
+        }
+    }
+
+    /// <summary>Creates the autoencoder a vae config describes (weights, if any, are loaded separately).</summary>
+    public static ILatentAutoencoder CreateAutoencoder(string json, string source, Device? device)
+    {
+        if (CheckedClassName(json, source) == PixelUnshuffleAutoencoder.ClassName)
+        {
+            var p = PixelConfig(json, source);
+            return new PixelUnshuffleAutoencoder(p.DownscaleFactor, p.LatentChannels, device);
+        }
+        return new AutoencoderKL(AutoencoderKLConfig.Parse(json, source), device);
+    }
+
+    static string CheckedClassName(string json, string source) => ClassNameOf(json) switch
+    {
+        PixelUnshuffleAutoencoder.ClassName or "AutoencoderKL" => ClassNameOf(json),
+        var other => throw new ArgumentException($"{source}: unsupported autoencoder class '{other}' (AutoencoderKL or {PixelUnshuffleAutoencoder.ClassName})"),
+    };
+
+    static PixelUnshuffleAutoencoderConfig PixelConfig(string json, string source)
+    {
+        var c = ConfigJson.Deserialize<PixelUnshuffleAutoencoderConfig>(json, source, "autoencoder config");
+        if (c.DownscaleFactor < 1 || c.LatentChannels < 1 || c.LatentChannels > c.DownscaleFactor * c.DownscaleFactor)
+            throw new ArgumentException($"{source}: downscale_factor {c.DownscaleFactor} / latent_channels {c.LatentChannels} invalid (need 1 <= latent_channels <= factor^2)");
+        return c;
+    }
+
+    static string ClassNameOf(string json)
+    {
+        try { return (JsonNode.Parse(json) as JsonObject)?["_class_name"]?.GetValue<string>() ?? "AutoencoderKL"; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ArgumentException($"autoencoder config: {e.Message}", e); }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using BetterDepth.Geometry;
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Evaluation;
+
+/// <summary>
+/// Scores a folder of predictions on a benchmark, sample by sample: read ground truth -> read prediction ->
+/// bring it to the ground truth's frame -> align -> metrics; then averages over samples (Marigold's protocol).
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationReport Run(EvaluationDataset dataset, string predictionsDir, EvaluationOptions options,
+                                       IProgress<WorkProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        if (!Directory.Exists(predictionsDir)) throw new DirectoryNotFoundException($"predictions folder not found: {predictionsDir}");
+        if (options.MaxParallelism < 1) throw new ArgumentException($"MaxParallelism must be at least 1, got {options.MaxParallelism}", nameof(options));
+        predictionsDir = Path.GetFullPath(predictionsDir);
+        RequireGroundTruthFiles(dataset);
+
+        var samples = dataset.Samples;
+        var detail = options.DetailMetrics ?? dataset.DetailMetricsByDefault;
+        var outcomes = new (SampleResult? Result, SkippedSample? Skipped)[samples.Count];
+        var clock = Stopwatch.StartNew();
+        long done = 0;
+        progress?.Report(new WorkProgress(0, samples.Count));
+        try
+        {
+            Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellation }, i =>
+            {
+                cancellation.ThrowIfCancellationRequested();
+                outcomes[i] = EvaluateSample(dataset, samples[i], predictionsDir, options, detail);
+                progress?.Report(new WorkProgress(Interlocked.Increment(ref done), samples.Count, samples[i].Id));
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+
+        return new EvaluationReport(
+            dataset.Name, dataset.DataDir, dataset.SplitFile, predictionsDir, options.EffectiveAlignment, options.PredictionsAre, detail,
+            outcomes.Where(o => o.Result is not null).Select(o => o.Result!).ToList(),
+            outcomes.Where(o => o.Skipped is not null).Select(o => o.Skipped!).ToList(),
+            dataset.LinesWithoutGroundTruth, clock.Elapsed);
+    }
+
+    /// <summary>Missing ground truth means a wrong --data-dir or split: say so before spending time on the rest.</summary>
+    static void RequireGroundTruthFiles(EvaluationDataset dataset)
+    {
+        var missing = dataset.Samples.SelectMany(s => s.GroundTruthFiles).Where(f => !File.Exists(f)).ToList();
+        if (missing.Count > 0)
+            throw new FileNotFoundException($"{missing.Count} ground-truth file(s) of dataset \"{dataset.Name}\" not found, first: {missing[0]}", missing[0]);
+    }
+
+    static (SampleResult?, SkippedSample?) EvaluateSample(EvaluationDataset dataset, EvaluationSample sample, string predictionsDir,
+                                                         EvaluationOptions options, bool detail)
+    {
+        var gt = sample.LoadGroundTruth();
+        var predictionPath = PredictionLocator.Find(predictionsDir, sample, Path.GetFullPath(Path.Combine(dataset.DataDir, sample.RgbPath)));
+        if (predictionPath is null)
+        {
+            var expected = PredictionLocator.Candidates(predictionsDir, sample)[0];
+            if (options.Strict) throw new FileNotFoundException($"prediction for {sample.Id} not found: {expected} (or .pfm/.png)", expected);
+            return (null, new SkippedSample(sample.Id, expected, SkipReason.MissingPrediction, "prediction not found"));
+        }
+
+        DepthMap prediction;
+        try
+        {
+            // PNG predictions are read as their raw 16-bit values: only their relative values matter once aligned.
+            prediction = DepthFile.Read(predictionPath, options.PredictionsAre == PredictionContent.Disparity ? DepthKind.AffineDisparity : DepthKind.AffineDepth);
+        }
+        catch (IOException e) when (!options.Strict)
+        {
+            return (null, new SkippedSample(sample.Id, predictionPath, SkipReason.UnreadablePrediction, e.Message));
+        }
+
+        var validCount = gt.ValidCount;
+        if (validCount == 0)
+            return (null, new SkippedSample(sample.Id, predictionPath, SkipReason.NoValidPixels, "no valid ground-truth pixel"));
+
+        var framed = PredictionFraming.ToGroundTruthFrame(prediction, gt);
+        var mode = options.EffectiveAlignment;
+        var (toAlign, fitValid) = PredictionFraming.ToAlignmentSpace(framed, options.PredictionsAre, mode, gt.Valid);
+        var aligned = GroundTruthAlignment.Align(toAlign, gt.Depth, fitValid, mode, dataset.Range.Min, dataset.Range.Max);
+
+        var metrics = DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid);
+        if (detail) metrics = metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid));
+        return (new SampleResult(sample.Id, predictionPath, validCount, metrics), null);
+    }
+}

@@ -1,0 +1,68 @@
+using BetterDepth.Imaging.Png;
+using StbImageSharp;
+
+namespace BetterDepth.Imaging;
+
+/// <summary>Colour images in and out: PNG (any colour type and bit depth) and JPEG in, 8-bit RGB PNG out.</summary>
+public static class ImageFile
+{
+    public static RgbImage ReadRgb(string path) => DecodeRgb(File.ReadAllBytes(path), path);
+
+    /// <summary>Decodes PNG or JPEG bytes; <paramref name="path"/> names the source in error messages.</summary>
+    public static RgbImage DecodeRgb(byte[] bytes, string path)
+    {
+        if (PngReader.HasSignature(bytes)) return ToRgb(PngReader.Decode(bytes, path));
+        if (JpegHeader.HasSignature(bytes)) return DecodeJpeg(bytes, path);
+        throw new InvalidFileException(path, "not a PNG or JPEG image");
+    }
+
+    public static void WritePng(string path, RgbImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.Write(path, s => PngWriter.WriteRgb8(s, image.Width, image.Height, image.Data));
+    }
+
+    /// <summary>
+    /// Drops alpha (as PIL's convert("RGB") does), replicates grey, and reduces 16-bit samples to their high byte;
+    /// sub-byte grey is stretched to 0..255.
+    /// </summary>
+    public static RgbImage ToRgb(PngImage png)
+    {
+        var rgb = new byte[(long)png.Width * png.Height * 3];
+        int n = png.Width * png.Height, ch = png.Channels;
+        bool colour = ch >= 3;
+        for (int p = 0; p < n; p++)
+        {
+            for (int c = 0; c < 3; c++)
+            {
+                int v = png.Samples[p * ch + (colour ? c : 0)];
+                rgb[p * 3 + c] = png.BitDepth switch
+                {
+                    16 => (byte)(v >> 8),
+                    8 => (byte)v,
+                    _ => (byte)(v * 255 / png.MaxSample),
+                };
+            }
+        }
+        return new RgbImage(png.Width, png.Height, rgb);
+    }
+
+    static RgbImage DecodeJpeg(byte[] bytes, string path)
+    {
+        var (width, height, _) = JpegHeader.ReadFrameSize(bytes, path);
+        if ((long)width * height > PngReader.MaxPixels) throw new InvalidFileException(path, $"image size {width}x{height} is too large");
+        ImageResult result;
+        try
+        {
+            result = ImageResult.FromMemory(bytes, ColorComponents.RedGreenBlue);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The decoder signals corrupt data with assorted exception types; they all mean the same to us.
+            throw new InvalidFileException(path, $"corrupt JPEG data ({e.Message})", e);
+        }
+        if (result is null || result.Data is null || result.Width != width || result.Height != height || result.Data.Length != (long)width * height * 3)
+            throw new InvalidFileException(path, "corrupt JPEG data (decoder returned an inconsistent image)");
+        return new RgbImage(width, height, result.Data);
+    }
+}

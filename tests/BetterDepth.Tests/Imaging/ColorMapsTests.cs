@@ -1,0 +1,67 @@
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Tests.Imaging;
+
+public class ColorMapsTests
+{
+    [Fact]
+    public void SpectralHitsColorBrewerEndsMiddleAndInterpolates()
+    {
+        Assert.Equal(((byte)158, (byte)1, (byte)66), ColorMaps.Lookup(ColorMap.Spectral, 0));
+        Assert.Equal(((byte)255, (byte)255, (byte)191), ColorMaps.Lookup(ColorMap.Spectral, 0.5));
+        Assert.Equal(((byte)94, (byte)79, (byte)162), ColorMaps.Lookup(ColorMap.Spectral, 1));
+        // A quarter of the way between the first two classes #9e0142 and #d53e4f.
+        Assert.Equal(((byte)172, (byte)16, (byte)69), ColorMaps.Lookup(ColorMap.Spectral, 0.025));
+    }
+
+    [Fact]
+    public void TurboRunsFromDarkBlueThroughGreenToDarkRed()
+    {
+        // The polynomial fit is loosest at the ends; it stays within ~32 levels of the lookup table's
+        // first and last entries, (48, 18, 59) and (122, 4, 3).
+        AssertClose((48, 18, 59), ColorMaps.Lookup(ColorMap.Turbo, 0), 35);
+        AssertClose((122, 4, 3), ColorMaps.Lookup(ColorMap.Turbo, 1), 35);
+        var (r, g, b) = ColorMaps.Lookup(ColorMap.Turbo, 0.25);
+        Assert.True(b > 200 && g > 150 && r < 80, $"cyan-blue expected at 0.25, got {r},{g},{b}");
+        (r, g, b) = ColorMaps.Lookup(ColorMap.Turbo, 0.5);
+        Assert.True(g > 230 && r > 120 && b < 100, $"yellow-green expected at 0.5, got {r},{g},{b}");
+        (r, g, b) = ColorMaps.Lookup(ColorMap.Turbo, 0.75);
+        Assert.True(r > 240 && g is > 100 and < 160 && b < 60, $"orange expected at 0.75, got {r},{g},{b}");
+    }
+
+    static void AssertClose((int R, int G, int B) expected, (byte R, byte G, byte B) actual, int tolerance)
+    {
+        Assert.InRange(actual.R, expected.R - tolerance, expected.R + tolerance);
+        Assert.InRange(actual.G, expected.G - tolerance, expected.G + tolerance);
+        Assert.InRange(actual.B, expected.B - tolerance, expected.B + tolerance);
+    }
+
+    [Fact]
+    public void ColorizeUsesValidRangeAndBlacksOutInvalid()
+    {
+        var map = new DepthMap(5, 1, DepthKind.Depth, [2, 0, 4, float.PositiveInfinity, 3]);
+        var image = ColorMaps.Colorize(map, ColorMap.Gray, valid: [true, true, true, true, false]);
+        Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 255, 255, 255, 0, 0, 0, 0, 0, 0 }, image.Data);
+    }
+
+    [Fact]
+    public void FixedRangeClampsAndMapsLinearly()
+    {
+        var map = new DepthMap(4, 1, DepthKind.AffineDisparity, [-5, 0, 5, 20]);
+        var image = ColorMaps.Colorize(map, ColorMap.Gray, min: 0, max: 10);
+        Assert.Equal(new byte[] { 0, 0, 128, 255 }, image.Data.Where((_, i) => i % 3 == 0).ToArray());
+        Assert.Throws<ArgumentException>(() => ColorMaps.Colorize(map, ColorMap.Gray, min: 3, max: 3));
+    }
+
+    [Fact]
+    public void WriteColorPngWritesTheColorizedImage()
+    {
+        var depth = DepthFile.ReadPng16(TestData.Real("nyu-crop", "depth.png"), 0.001);
+        var path = Path.Combine(TestData.NewTempDir(), "c.png");
+        DepthFile.WriteColorPng(path, depth, ColorMap.Turbo, 1, 3);
+        var back = ImageFile.ReadRgb(path);
+        Assert.Equal(ColorMaps.Colorize(depth, ColorMap.Turbo, 1, 3).Data, back.Data);
+        // The missing corner of the NYU crop is black.
+        Assert.Equal(new byte[] { 0, 0, 0 }, back.Data.AsSpan((426 * 565 + 564) * 3, 3).ToArray());
+    }
+}
