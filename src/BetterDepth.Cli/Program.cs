@@ -14,6 +14,7 @@ public static class Program
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
+        root.Subcommands.Add(TrainPriorCommand.Create());
         return root;
     }
 }
