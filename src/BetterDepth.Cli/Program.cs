@@ -19,6 +19,7 @@ public static class Program
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TrainPriorCommand.Create());
         return root;
     }
 }
