@@ -33,7 +33,7 @@ public static class DemoCommand
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
             var outDir = Path.GetFullPath(parse.GetValue(output)!);
-            var (width, height) = ParseSize(parse.GetValue(size)!);
+            var (width, height) = SynthCommand.ParseSize(parse.GetValue(size)!);
             var refinerPath = parse.GetValue(refiner) ?? ProjectPaths.DefaultRefiner;
             AnsiConsole.MarkupLine("[bold]BetterDepth demo[/]: the default weights are small models this project trained on its own " +
                                    "[yellow]synthetic scenes[/] (no pretrained weights can be downloaded here). They show the method, not real-world quality.");
@@ -85,11 +85,4 @@ public static class DemoCommand
 
     static string Format(MetricValues means, string key, bool percent) =>
         means.TryGetValue(key, out var v) && double.IsFinite(v) ? (percent ? v * 100 : v).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
-
-    static (int, int) ParseSize(string text)
-    {
-        var parts = text.ToLowerInvariant().Split('x');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var w) && int.TryParse(parts[1], out var h) && w > 0 && h > 0) return (w, h);
-        throw new ArgumentException($"--size must be WxH, got '{text}'");
-    }
 }
