@@ -16,12 +16,22 @@ public sealed class LatentDenoiser(RefinerModel model)
     public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, int members, int steps, Generator generator, CancellationToken ct = default)
     {
         if (members <= 0) throw new ArgumentOutOfRangeException(nameof(members), "need at least one member");
+        using var noise = InitialNoise(imageLatent, members, generator);
+        return Sample(imageLatent, conditionLatent, noise, steps, ct);
+    }
+
+    /// <summary>Pure noise z_T for <paramref name="members"/> samples at the image latent's size.</summary>
+    public Tensor InitialNoise(Tensor imageLatent, int members, Generator generator) =>
+        randn([members, model.Autoencoder.LatentChannels, imageLatent.shape[2], imageLatent.shape[3]], dtype: imageLatent.dtype, device: imageLatent.device, generator: generator);
+
+    /// <summary>Denoises the given z_T (one row per member); the caller keeps ownership of <paramref name="initialNoise"/>.</summary>
+    public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, Tensor initialNoise, int steps, CancellationToken ct = default)
+    {
         if (steps <= 0) throw new ArgumentOutOfRangeException(nameof(steps), "need at least one denoising step");
         var scheduler = new DdimScheduler(model.Scheduler);
         scheduler.SetTimesteps(steps);
-
-        long[] shape = [members, model.Autoencoder.LatentChannels, imageLatent.shape[2], imageLatent.shape[3]];
-        var latent = randn(shape, dtype: imageLatent.dtype, device: imageLatent.device, generator: generator);
+        long members = initialNoise.shape[0];
+        var latent = initialNoise.clone();
         int index = 0;
         foreach (long t in scheduler.Timesteps)
         {

@@ -42,6 +42,8 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
             using var generator = new Generator((ulong)options.Seed, device);
             int batch = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
             var denoiser = new LatentDenoiser(refiner);
+            // Every member's starting noise is drawn up front, so member k is the same whatever the batch size.
+            using var noise = denoiser.InitialNoise(imageLatent, options.EnsembleSize, generator);
             for (int first = 0; first < options.EnsembleSize; first += batch)
             {
                 int count = Math.Min(batch, options.EnsembleSize - first);
@@ -51,7 +53,8 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
                     timings.Add($"denoise step {i}", System.Diagnostics.Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
                     stepStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 };
-                using var latent = denoiser.Sample(imageLatent, conditionLatent, count, options.Steps, generator, ct);
+                using var start = noise[TensorIndex.Slice(first, first + count)];
+                using var latent = denoiser.Sample(imageLatent, conditionLatent, start, options.Steps, ct);
                 timings.Time("decode", () =>
                 {
                     using var decoded = refiner.Autoencoder.DecodeDepth(latent);

@@ -51,16 +51,20 @@ public static class TrainingTargets
             if (valid[i] && d > 0 && float.IsFinite(d)) { usable[i] = true; disparity[i] = 1f / d; count++; }
         }
         if (count < 2) throw new ArgumentException("the sample has fewer than two valid ground-truth pixels");
-        var (target, _, _) = QuantileNormalization.Normalize(new DepthMap(gtDepth.Width, gtDepth.Height, DepthKind.Disparity, disparity), usable);
+        var (target, low, high) = QuantileNormalization.Normalize(new DepthMap(gtDepth.Width, gtDepth.Height, DepthKind.Disparity, disparity), usable);
         SetWhereInvalid(target.Values, usable, -1f);
 
         // 2. Condition: global pre-alignment to the label, or (ablation) the prior's own normalisation as at test time.
         DepthMap condition;
         if (recipe.GlobalPreAlignment)
         {
-            var fit = LeastSquares.Fit(priorDisparity.Values, target.Values, usable);
+            // Fit to the label before its clipping to [-1, 1] (the clipped tails are not affine in the disparity and
+            // would bend the fit), then clip the aligned prior the same way, as the test-time condition is clipped.
+            var unclipped = new float[valid.Length];
+            for (int i = 0; i < unclipped.Length; i++) unclipped[i] = usable[i] ? (float)((disparity[i] - low) / (high - low) * 2 - 1) : 0f;
+            var fit = LeastSquares.Fit(priorDisparity.Values, unclipped, usable);
             var aligned = new float[valid.Length];
-            for (int i = 0; i < aligned.Length; i++) aligned[i] = (float)fit.Apply(priorDisparity.Values[i]);
+            for (int i = 0; i < aligned.Length; i++) aligned[i] = (float)Math.Clamp(fit.Apply(priorDisparity.Values[i]), -1.0, 1.0);
             condition = new DepthMap(gtDepth.Width, gtDepth.Height, DepthKind.Normalized, aligned);
         }
         else

@@ -1,0 +1,134 @@
+using BetterDepth.Imaging;
+using BetterDepth.Refinement;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Refinement;
+
+public class RefinerModelTests
+{
+    static Tensor Predict(RefinerModel model, int seed)
+    {
+        using var _ = no_grad();
+        using var g = new Generator((ulong)seed, CPU);
+        int c = model.Autoencoder.LatentChannels;
+        using var zx = randn([1, c, 8, 8], generator: g);
+        using var zc = randn([1, c, 8, 8], generator: g);
+        using var zt = randn([2, c, 8, 8], generator: g);
+        using var t = tensor(new long[] { 10, 900 });
+        model.Unet.eval();
+        return model.Predict(zx, model.Conditioning == Conditioning.ImageAndDepth ? zc : null, zt, t);
+    }
+
+    [Fact]
+    public void SaveThenLoadGivesBitIdenticalPredictions()
+    {
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        using var model = RefinementTestModels.Tiny();
+        using var before = Predict(model, 3);
+        model.Save(folder);
+        using var loaded = RefinerModel.Load(folder, CPU);
+        using var after = Predict(loaded, 3);
+        Assert.Equal(Conditioning.ImageAndDepth, loaded.Conditioning);
+        Assert.Equal(model.Scheduler, loaded.Scheduler);
+        Assert.True(before.eq(after).all().item<bool>(), "reloaded U-Net gives different outputs");
+        Assert.True(File.Exists(Path.Combine(folder, RefinerModel.ManifestName)));
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(folder)!).Where(d => d != folder));
+    }
+
+    [Fact]
+    public void ImageOnlyConditioningUsesTwoLatentsAndSurvivesReload()
+    {
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        using var model = RefinementTestModels.Tiny(Conditioning.ImageOnly);
+        Assert.Equal(2 * model.Autoencoder.LatentChannels, model.Unet.Config.InChannels);
+        using var before = Predict(model, 4);
+        Assert.Equal(new long[] { 2, model.Autoencoder.LatentChannels, 8, 8 }, before.shape);
+        model.Save(folder);
+        using var loaded = RefinerModel.Load(folder, CPU);
+        Assert.Equal(Conditioning.ImageOnly, loaded.Conditioning);
+        using var after = Predict(loaded, 4);
+        Assert.True(before.eq(after).all().item<bool>());
+    }
+
+    [Fact]
+    public void DepthConditionedPredictNeedsAConditionLatent()
+    {
+        using var model = RefinementTestModels.Tiny();
+        using var z = zeros(1, model.Autoencoder.LatentChannels, 8, 8);
+        using var t = tensor(new long[] { 5 });
+        Assert.Throws<ArgumentNullException>(() => model.Predict(z, null, z, t));
+    }
+
+    static string SavedCopy()
+    {
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        using var model = RefinementTestModels.Tiny();
+        model.Save(folder);
+        return folder;
+    }
+
+    [Fact]
+    public void MissingFolderIsReported()
+    {
+        var missing = Path.Combine(TestData.NewTempDir("refiner"), "nothing-here");
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(missing, CPU));
+        Assert.Contains("nothing-here", e.Message);
+    }
+
+    [Theory]
+    [InlineData("{ not json")]
+    [InlineData("[1, 2]")]
+    [InlineData("{\"format\": \"something-else\", \"conditioning\": \"image_and_depth\"}")]
+    [InlineData("{\"format\": \"betterdepth-refiner\", \"conditioning\": \"depth_only\"}")]
+    [InlineData("{\"format\": \"betterdepth-refiner\", \"conditioning\": 3}")]
+    public void CorruptManifestNamesTheFile(string manifest)
+    {
+        var folder = SavedCopy();
+        var path = Path.Combine(folder, RefinerModel.ManifestName);
+        File.WriteAllText(path, manifest);
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(folder, CPU));
+        Assert.Equal(path, e.FilePath);
+    }
+
+    [Fact]
+    public void MissingManifestOnAContextFolderLoadsAsDepthConditioned()
+    {
+        // Without refiner.json a folder is read as a plain diffusers checkpoint: the context file is there, so it loads.
+        var folder = SavedCopy();
+        File.Delete(Path.Combine(folder, RefinerModel.ManifestName));
+        using var loaded = RefinerModel.Load(folder, CPU);
+        Assert.Equal(Conditioning.ImageAndDepth, loaded.Conditioning);
+    }
+
+    [Fact]
+    public void MissingUNetWeightsNameTheFolder()
+    {
+        var folder = SavedCopy();
+        foreach (var f in Directory.GetFiles(Path.Combine(folder, "unet"), "*.safetensors*")) File.Delete(f);
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(folder, CPU));
+        Assert.Contains("unet", e.Message);
+    }
+
+    [Fact]
+    public void TruncatedUNetWeightsAreReported()
+    {
+        var folder = SavedCopy();
+        var weights = Directory.GetFiles(Path.Combine(folder, "unet"), "*.safetensors").Single();
+        var bytes = File.ReadAllBytes(weights);
+        File.WriteAllBytes(weights, bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(folder, CPU));
+        Assert.Contains("unet", e.Message);
+    }
+
+    [Fact]
+    public void ConditioningThatDoesNotMatchTheWeightsIsReported()
+    {
+        // A depth-conditioned U-Net (3 latents in) whose manifest claims image-only conditioning (2 latents in).
+        var folder = SavedCopy();
+        var path = Path.Combine(folder, RefinerModel.ManifestName);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("image_and_depth", "image_only"));
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(folder, CPU));
+        Assert.Contains(folder, e.Message);
+    }
+}
