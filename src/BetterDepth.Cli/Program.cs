@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

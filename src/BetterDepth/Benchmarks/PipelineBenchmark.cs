@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using BetterDepth.Imaging;
+using BetterDepth.Priors;
+using BetterDepth.Refinement;
+using BetterDepth.Synthetic;
+
+namespace BetterDepth.Benchmarks;
+
+public sealed record StageSeconds(string Stage, double Seconds);
+
+/// <summary>
+/// One image through the whole <c>predict</c> path at one size. <see cref="OverheadFraction"/> is
+/// (end-to-end - prior - U-Net forwards - autoencoder) / end-to-end, where the U-Net share is the steps times
+/// the isolated forward time: what is left is resizing, normalisation, scheduler steps, tensor copies,
+/// ensembling and writing.
+/// </summary>
+public sealed record PipelineResult(string Config, int ImageSize, int Steps, int Runs, double EndToEndSeconds,
+    IReadOnlyList<StageSeconds> Stages, double PriorSeconds, double UNetComputeSeconds, double AutoencoderSeconds, double OverheadFraction);
+
+/// <summary>Times <see cref="RefinementPipeline.Run"/> plus writing the outputs, as <c>betterdepth predict</c> does per image.</summary>
+public static class PipelineBenchmark
+{
+    public const OutputFormats Formats = OutputFormats.Npy | OutputFormats.Png16 | OutputFormats.Color;
+
+    /// <param name="unetForwardSeconds">The isolated U-Net forward time at this size (see <see cref="UNetThroughput"/>).</param>
+    public static PipelineResult Measure(RefinerModel refiner, IDepthPrior prior, string config, int imageSize, int steps, int runs,
+        double unetForwardSeconds, string scratchDir, CancellationToken ct = default)
+    {
+        if (runs < 1) throw new ArgumentException($"runs must be >= 1, got {runs}");
+        var image = SceneRenderer.Render(imageSize, SceneKind.Indoor, imageSize, imageSize).Image;
+        var pipeline = new RefinementPipeline(prior, refiner, new RefinementOptions { Steps = steps, ProcessingResolution = imageSize });
+        var writer = new PredictionWriter(Formats);
+        Directory.CreateDirectory(scratchDir);
+
+        RunOnce(pipeline, writer, image, scratchDir, ct); // warm-up: first-call costs are not per-image costs
+        List<StageSeconds>? best = null;
+        double bestTotal = double.PositiveInfinity;
+        for (int r = 0; r < runs; r++)
+        {
+            var (stages, total) = RunOnce(pipeline, writer, image, scratchDir, ct);
+            if (total < bestTotal) { bestTotal = total; best = stages; }
+        }
+
+        double Stage(string name) => best!.Where(s => s.Stage == name).Sum(s => s.Seconds);
+        double priorSeconds = Stage("prior");
+        double unet = steps * unetForwardSeconds;
+        double autoencoder = Stage("encode") + Stage("decode");
+        double overhead = (bestTotal - priorSeconds - unet - autoencoder) / bestTotal;
+        return new PipelineResult(config, imageSize, steps, runs, bestTotal, best!, priorSeconds, unet, autoencoder, overhead);
+    }
+
+    static (List<StageSeconds> Stages, double Total) RunOnce(RefinementPipeline pipeline, PredictionWriter writer, RgbImage image, string scratchDir, CancellationToken ct)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var result = pipeline.Run(image, null, ct);
+        long written = Stopwatch.GetTimestamp();
+        writer.Write(Path.Combine(scratchDir, "bench"), image, result);
+        double write = Stopwatch.GetElapsedTime(written).TotalSeconds;
+        double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var stages = result.Timings.Stages.Select(s => new StageSeconds(s.Stage, s.Seconds)).ToList();
+        stages.Add(new StageSeconds("write", write));
+        return (stages, total);
+    }
+}
