@@ -49,7 +49,9 @@ public static class BenchCommand
                 MemoryProbe = SelfCommand(parse.GetValue(device)!),
                 Device = torchDevice,
             };
-            var report = await Task.Run(() => BenchmarkRunner.Run(options, new SyncStatus(s => Console.Error.WriteLine($"[bench] {s}")), ct), ct);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var status = new SyncStatus(s => Console.Error.WriteLine($"[bench {clock.Elapsed.TotalSeconds,5:F0} s] {s}"));
+            var report = await Task.Run(() => BenchmarkRunner.Run(options, status, ct), ct);
             var path = report.Write(outDir);
             BenchTables.Show(report);
             AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/] and latest.json");

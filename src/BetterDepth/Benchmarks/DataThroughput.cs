@@ -34,7 +34,7 @@ public static class DataThroughput
         var predictions = Path.Combine(scratchDir, "eval-predictions");
         if (Directory.Exists(scratchDir)) Directory.Delete(scratchDir, recursive: true);
         SyntheticDataset.Write(dataDir, new SyntheticDatasetOptions(count, width, height, 11, SceneKind.Mixed), cancellation: ct);
-        var dataset = EvaluationDataset.Open(Path.Combine(dataDir, "dataset.json"), dataDir, "all.txt");
+        var dataset = EvaluationDataset.Open(Path.Combine(dataDir, "dataset.json"), dataDir, Path.Combine(dataDir, "all.txt"));
         foreach (var sample in dataset.Samples)
         {
             var gt = sample.LoadGroundTruth();

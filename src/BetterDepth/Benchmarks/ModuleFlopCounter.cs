@@ -16,7 +16,10 @@ public sealed class ModuleFlopCounter(long batch = 1, long contextTokens = 1)
 
     public FlopCount Result => new(layers.ToList());
 
-    /// <summary>Counts <paramref name="module"/> run on a feature map of <paramref name="height"/> x <paramref name="width"/>; returns the output size.</summary>
+    /// <summary>
+    /// Counts <paramref name="module"/> run on a feature map of <paramref name="height"/> x <paramref name="width"/>. Returns a
+    /// convolution's output size; composite modules are taken to keep the size (callers handle down- and upsamplers).
+    /// </summary>
     public (long Height, long Width) Visit(string path, torch.nn.Module module, long height, long width, long? tokens = null)
     {
         switch (module)

@@ -34,9 +34,9 @@ public static class UNetFlopCounter
                 foreach (var (j, down) in part.named_children())
                 {
                     // diffusers' Downsample2D with padding 0 pads one row and column at the bottom right first.
-                    var conv = (TorchSharp.Modules.Conv2d)down.named_children().Single().module;
-                    long pad = conv.padding is { } p && p[0] == 0 ? 1 : 0;
-                    sizes.Add(counter.Visit($"{path}.{j}", down, h + pad, w + pad));
+                    var (convName, conv) = down.named_children().Single();
+                    long pad = conv is TorchSharp.Modules.Conv2d { padding: [0, ..] } ? 1 : 0;
+                    sizes.Add(counter.Visit($"{path}.{j}.{convName}", conv, h + pad, w + pad));
                 }
             }
         }
