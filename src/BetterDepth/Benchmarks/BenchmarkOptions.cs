@@ -24,7 +24,7 @@ public sealed record BenchmarkOptions
 
     public IReadOnlyList<int> MatmulSizes => Quick ? [256, 512, 1024] : [256, 512, 1024, 2048];
     public double MinSeconds => Quick ? 0.2 : 1.0;
-    public int PipelineRuns => Quick ? 1 : 2;
+    public int PipelineRuns => Quick ? 2 : 3;
     public int TrainingIterations => Quick ? 3 : 10;
     public int SyntheticScenes => Quick ? 4 : 24;
     public int EvaluationScenes => Quick ? 8 : 48;

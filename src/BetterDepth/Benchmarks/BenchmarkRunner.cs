@@ -24,7 +24,7 @@ public static class BenchmarkRunner
         var notes = new List<string>
         {
             "FLOPs count convolutions, linear layers and the two attention matmuls (2 FLOPs per multiply-add); bias adds, norms, activations, softmax, residual adds and resampling are not counted.",
-            "Times are the best of the timed runs after a warm-up (U-Net, matmul); pipeline stages are from the fastest end-to-end run.",
+            "Times are the best of the timed runs after a warm-up (matmul, U-Net, ONNX prior); each pipeline stage is its best over the runs and end-to-end is their sum; training is the median iteration.",
             "U-Net compute in the overhead fraction = steps x the isolated U-Net forward time at that size; autoencoder = encode + decode stages.",
             "Memory: one child process per (model, size); baseline = RSS after building the model, peak = VmHWM after one image.",
         };
