@@ -102,6 +102,16 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
         using (TrainingCheckpoint.LoadModel(run, CPU)) { }
     }
 
+    [Fact]
+    public void DegradedPriorSpecNeedsAnIntegerSeed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RefinerTraining.CreatePrior("degraded:abc", runs.NewRun("spec"), _ => throw new InvalidOperationException()));
+        Assert.Contains("degraded:abc", e.Message);
+        using var seeded = RefinerTraining.CreatePrior("degraded:12", runs.NewRun("spec"), _ => throw new InvalidOperationException());
+        using var plain = RefinerTraining.CreatePrior("Degraded", runs.NewRun("spec"), _ => throw new InvalidOperationException());
+        Assert.NotEqual(seeded.CacheIdentity, plain.CacheIdentity);
+    }
+
     static Dictionary<string, string> Snapshot(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
         .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
 
