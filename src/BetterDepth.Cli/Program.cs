@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("BetterDepth: plug-and-play diffusion refinement of monocular depth (NeurIPS 2024), in .NET.");
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(EvalCommand.Create());
         root.Subcommands.Add(SynthCommand.Create());
@@ -18,6 +19,8 @@ public static class Program
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(TrainPriorCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root;
     }
 }

@@ -11,6 +11,7 @@ public static class PriorRegistry
     {
         ["onnx"] = (model, o) => new OnnxDepthPrior(model, null, o.Threads),
         ["file"] = (folder, o) => new FilePrior(folder, o.FileKind, o.ImageRoot, o.FileMetresPerUnit),
+        ["learned"] = (weights, _) => new Learned.LearnedPrior(weights.Length == 0 ? Learned.LearnedPrior.FindDefaultWeights() : weights),
     };
 
     static PriorRegistry()

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,21 +16,12 @@ internal sealed class ConvBlock : nn.Module<Tensor, Tensor>
     public ConvBlock(int inChannels, int outChannels, int stride = 1) : base(nameof(ConvBlock))
     {
         conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-        norm1 = nn.GroupNorm(8, outChannels);
+        norm1 = Norms.GroupNorm(8, outChannels, 1e-5, null);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
-        norm2 = nn.GroupNorm(8, outChannels);
-        ResetNorm(norm1);
-        ResetNorm(norm2);
+        norm2 = Norms.GroupNorm(8, outChannels, 1e-5, null);
         RegisterComponents();
     }
 
-    /// <summary>TorchSharp 0.107's GroupNorm can leave its affine parameters uninitialised (NaN seen): set them to identity.</summary>
-    static void ResetNorm(GroupNorm norm)
-    {
-        using var noGrad = no_grad();
-        norm.weight!.fill_(1);
-        norm.bias!.zero_();
-    }
 
     public override Tensor forward(Tensor x)
     {

@@ -9,7 +9,7 @@ namespace BetterDepth.Priors.Learned;
 /// resizes the image to the network's working resolution, predicts affine-invariant disparity and resizes it
 /// back to the input size. Good at layout, blurry at thin structures, like the real priors it stands in for.
 /// </summary>
-public sealed class LearnedPrior : IDisposable
+public sealed class LearnedPrior : IDepthPrior
 {
     /// <summary>The weights the project trained and ships, relative to the repository root.</summary>
     public const string DefaultWeights = "models/prior-cnn/prior.safetensors";
@@ -23,13 +23,33 @@ public sealed class LearnedPrior : IDisposable
     public PriorCnnConfig Config => model.Config;
     public string WeightsPath { get; }
 
+    /// <summary>Caches key on the weights' content, so retrained weights at the same path are not confused.</summary>
+    public string CacheIdentity { get; }
+
     /// <summary>Loads <paramref name="weightsPath"/> (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
     public LearnedPrior(string weightsPath, Device? device = null)
     {
         this.device = device ?? CPU;
         WeightsPath = weightsPath;
         model = PriorWeights.Load(weightsPath, this.device);
+        using (var stream = File.OpenRead(weightsPath))
+            CacheIdentity = $"{Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16]}:{Config.Width}x{Config.Height}";
         model.eval();
+    }
+
+    /// <summary>
+    /// The shipped weights: <see cref="DefaultWeights"/> under the current folder or under a folder above the
+    /// program (a clone's build output lives inside the clone).
+    /// </summary>
+    public static string FindDefaultWeights()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, DefaultWeights);
+                if (File.Exists(candidate)) return candidate;
+            }
+        throw new FileNotFoundException($"default learned-prior weights {DefaultWeights} not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}; pass learned:PATH");
     }
 
     public DepthMap Predict(RgbImage image, CancellationToken ct = default)

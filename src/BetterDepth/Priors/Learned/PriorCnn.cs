@@ -6,7 +6,7 @@ namespace BetterDepth.Priors.Learned;
 
 /// <summary>
 /// The learned feed-forward prior: a small encoder-decoder CNN mapping an ImageNet-normalised RGB batch
-/// [B, 3, H, W] to affine-invariant disparity [B, 1, H, W].
+/// [B, 3, H, W] to positive affine-invariant disparity [B, 1, H, W].
 /// Four stride-2 encoder stages (C, 2C, 4C, 8C channels) plus a globally pooled context vector give the
 /// network the whole-image layout; the decoder upsamples bilinearly with only the coarse 1/8 skip and
 /// predicts at half resolution, so fine structures come out blurred the way DPT / Depth Anything blur
@@ -55,7 +55,9 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         var d = dec3.forward(cat([Up(e4, e3), e3], 1));
         d = dec2.forward(Up(d, e2));
         d = dec1.forward(Up(d, e1));
-        var disparity = Up(head.forward(d), image);
+        // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
+        // (Marigold) only uses pixels with a positive prediction.
+        var disparity = nn.functional.softplus(Up(head.forward(d), image));
         return disparity.MoveToOuterDisposeScope();
     }
 

@@ -13,7 +13,7 @@ public sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, in
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public void Save(string dir) =>
-        PriorWeights.AtomicWrite(Path.Combine(dir, FileName), s => JsonSerializer.Serialize(s, this, Json));
+        AtomicFile.Write(Path.Combine(dir, FileName), s => JsonSerializer.Serialize(s, this, Json));
 
     public static PriorTrainingState? TryLoad(string dir)
     {

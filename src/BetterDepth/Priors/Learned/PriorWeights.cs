@@ -1,4 +1,5 @@
 using System.Globalization;
+using BetterDepth.Diffusion;
 using BetterDepth.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,12 +16,6 @@ public static class PriorWeights
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
-        var tensors = new Dictionary<string, SafeTensorsLite.Entry>(StringComparer.Ordinal);
-        foreach (var (name, t) in model.state_dict())
-        {
-            using var cpu = t.detach().to(CPU).to(ScalarType.Float32).contiguous();
-            tensors[name] = new SafeTensorsLite.Entry(cpu.shape, cpu.data<float>().ToArray());
-        }
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatTag,
@@ -30,13 +25,14 @@ public static class PriorWeights
             ["output"] = "affine_disparity",
         };
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
-        AtomicWrite(path, s => SafeTensorsLite.Write(s, tensors, metadata));
+        SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
 
     /// <summary>Builds the network described by the file and loads every weight; any mismatch names the file and key.</summary>
     public static PriorCnn Load(string path, Device? device = null)
     {
-        var (tensors, metadata) = SafeTensorsLite.Read(path);
+        using var file = SafeTensorsFile.Open(path);
+        var metadata = file.Metadata;
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
         var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"));
@@ -46,7 +42,7 @@ public static class PriorWeights
         var model = new PriorCnn(config);
         try
         {
-            LoadInto(model, tensors, path);
+            LoadInto(model, file);
             if (device is not null) model.to(device);
             return model;
         }
@@ -58,45 +54,24 @@ public static class PriorWeights
     }
 
     /// <summary>Copies the file's tensors into <paramref name="model"/>, requiring the exact same keys and shapes.</summary>
-    static void LoadInto(PriorCnn model, Dictionary<string, SafeTensorsLite.Entry> tensors, string path)
+    static void LoadInto(PriorCnn model, SafeTensorsFile file)
     {
         var state = model.state_dict();
-        foreach (var key in tensors.Keys)
-            if (!state.ContainsKey(key)) throw new InvalidFileException(path, $"unexpected weight '{key}' (not part of the network)");
+        foreach (var key in file.Entries.Keys)
+            if (!state.ContainsKey(key)) throw new InvalidFileException(file.Path, $"unexpected weight '{key}' (not part of the network)");
         using var noGrad = no_grad();
         foreach (var (key, target) in state)
         {
-            if (!tensors.TryGetValue(key, out var entry)) throw new InvalidFileException(path, $"missing weight '{key}'");
+            if (!file.Entries.TryGetValue(key, out var entry)) throw new InvalidFileException(file.Path, $"missing weight '{key}'");
             if (!entry.Shape.SequenceEqual(target.shape))
-                throw new InvalidFileException(path, $"weight '{key}' has shape [{string.Join(", ", entry.Shape)}], the network needs [{string.Join(", ", target.shape)}]");
-            if (entry.Values.Any(v => !float.IsFinite(v))) throw new InvalidFileException(path, $"weight '{key}' contains NaN or infinity");
-            using var source = tensor(entry.Values, entry.Shape);
+                throw new InvalidFileException(file.Path, $"weight '{key}' has shape [{string.Join(", ", entry.Shape)}], the network needs [{string.Join(", ", target.shape)}]");
+            using var source = file.Read(key);
+            if (!source.isfinite().all().item<bool>()) throw new InvalidFileException(file.Path, $"weight '{key}' contains NaN or infinity");
             target.copy_(source);
         }
     }
 
-    static int MetaInt(string path, Dictionary<string, string> metadata, string key) =>
+    static int MetaInt(string path, IReadOnlyDictionary<string, string> metadata, string key) =>
         metadata.TryGetValue(key, out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v : throw new InvalidFileException(path, $"metadata '{key}' is missing or not an integer");
-
-    /// <summary>Temp file in the same folder, then rename: a crash never leaves a half-written weights file.</summary>
-    internal static void AtomicWrite(string path, Action<Stream> write)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temp = full + $".tmp-{Environment.ProcessId}";
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write))
-            {
-                write(stream);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
-    }
 }

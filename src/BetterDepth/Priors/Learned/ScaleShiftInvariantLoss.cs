@@ -4,12 +4,14 @@ using static TorchSharp.torch;
 namespace BetterDepth.Priors.Learned;
 
 /// <summary>
-/// MiDaS's scale-and-shift-invariant loss in disparity space. Per image, the target disparity is first
-/// brought to zero mean and unit mean absolute deviation over its valid pixels (so near indoor scenes and
-/// far outdoor scenes weigh the same), the prediction is aligned to it by closed-form least squares
-/// (differentiable, so the network is never asked for a particular scale or shift), and the loss is the
-/// mean absolute error of the aligned prediction plus, optionally, MiDaS's multi-scale gradient-matching
-/// term on the residual. Invalid pixels (sky, missing ground truth) take no part anywhere.
+/// MiDaS's scale-and-shift-invariant loss in disparity space. Per image, prediction and target disparity
+/// are each brought to zero mean and unit mean absolute deviation over the valid pixels (so near indoor
+/// scenes and far outdoor scenes weigh the same, and the network is never asked for a particular scale or
+/// shift), and the loss is the mean absolute difference plus, optionally, MiDaS's multi-scale
+/// gradient-matching term on the residual. Unlike a least-squares fit, this normalisation never flips
+/// the sign: a prediction that is depth-like instead of disparity-like is penalised, so the output keeps
+/// the disparity orientation (near = large) that downstream code relies on.
+/// Invalid pixels (sky, missing ground truth) take no part anywhere.
 /// </summary>
 public static class ScaleShiftInvariantLoss
 {
@@ -32,9 +34,9 @@ public static class ScaleShiftInvariantLoss
         var used = (n >= MinValidPixels).to(prediction.dtype);
         var nSafe = n.clamp_min(1);
 
-        var target = NormalizeTarget(targetDisparity.to(prediction.dtype), m, nSafe, dims);
-        var aligned = AlignLeastSquares(prediction, target, m, nSafe, dims);
-        var residual = (aligned - target) * m;
+        var target = Standardize(targetDisparity.to(prediction.dtype), m, nSafe, dims);
+        var standardized = Standardize(prediction, m, nSafe, dims);
+        var residual = (standardized - target) * m;
 
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
@@ -44,27 +46,12 @@ public static class ScaleShiftInvariantLoss
     }
 
     /// <summary>Zero mean, unit mean absolute deviation over valid pixels, per image; zero where invalid.</summary>
-    static Tensor NormalizeTarget(Tensor t, Tensor m, Tensor n, long[] dims)
+    static Tensor Standardize(Tensor t, Tensor m, Tensor n, long[] dims)
     {
         var mean = (t * m).sum(dims, keepdim: true) / n;
         var centred = (t - mean) * m;
         var spread = centred.abs().sum(dims, keepdim: true) / n;
         return centred / spread.clamp_min(1e-8);
-    }
-
-    /// <summary>
-    /// s * p + b with (s, b) = argmin sum m (s p + b - t)^2, in closed form per image. Computed on values centred
-    /// at their masked means: the textbook n*sum(p^2) - sum(p)^2 cancels catastrophically in float32 when p has a
-    /// large offset. The variance gets a tiny floor so a constant prediction (an untrained network) gives s = 0.
-    /// </summary>
-    public static Tensor AlignLeastSquares(Tensor p, Tensor t, Tensor m, Tensor n, long[] dims)
-    {
-        var meanP = (m * p).sum(dims, keepdim: true) / n;
-        var meanT = (m * t).sum(dims, keepdim: true) / n;
-        var pc = (p - meanP) * m;
-        var tc = (t - meanT) * m;
-        var scale = (pc * tc).sum(dims, keepdim: true) / ((pc * pc).sum(dims, keepdim: true) + 1e-12 * n);
-        return scale * (p - meanP) + meanT;
     }
 
     /// <summary>MiDaS gradient matching: L1 of the residual's x and y differences at several scales, per image.</summary>

@@ -33,6 +33,15 @@ public class ScaleShiftInvariantLossTests
     }
 
     [Fact]
+    public void AnInvertedPredictionIsPenalised()
+    {
+        // Depth-like output (far = large) must not pass as disparity: the orientation is part of the contract.
+        var (target, mask) = Target();
+        var loss = ScaleShiftInvariantLoss.Compute(-target, target, mask).item<float>();
+        Assert.True(loss > 1, $"an inverted prediction should cost a lot, got {loss}");
+    }
+
+    [Fact]
     public void InvalidPixelsTakeNoPart()
     {
         var (target, mask) = Target();

@@ -2,14 +2,14 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace BetterDepth.Diffusion;
+namespace BetterDepth.Compute;
 
 /// <summary>Normalisation layers with PyTorch's initial values.</summary>
-static class Norms
+public static class Norms
 {
     /// <summary>
     /// GroupNorm with weight 1 and bias 0. TorchSharp 0.107's nn.GroupNorm leaves its affine parameters
-    /// uninitialised (garbage, often NaN), so every group norm in this module goes through here.
+    /// uninitialised (garbage, often NaN), so every group norm in the project goes through here.
     /// </summary>
     public static GroupNorm GroupNorm(long groups, long channels, double eps, Device? device)
     {

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using System.Globalization;
+using BetterDepth.Compute;
+using BetterDepth.Evaluation;
+using BetterDepth.Experiments;
+using BetterDepth.Imaging;
+using BetterDepth.Priors;
+using BetterDepth.Refinement;
+using BetterDepth.Synthetic;
+using Spectre.Console;
+
+namespace BetterDepth.Cli.Commands;
+
+/// <summary>
+/// <c>betterdepth demo</c>: the main job on the default weights. Renders held-out synthetic scenes, runs the
+/// default prior and refiner, evaluates both, writes the outputs and a montage, prints prior vs refined.
+/// </summary>
+public static class DemoCommand
+{
+    public static Command Create()
+    {
+        var output = new Option<string>("--output", "-o") { Description = "Folder for scenes, predictions, montage and reports", DefaultValueFactory = _ => "demo-output" };
+        var count = new Option<int>("--count") { Description = "Held-out synthetic scenes to render", DefaultValueFactory = _ => 8 };
+        var size = new Option<string>("--size") { Description = "Scene size WxH (the default weights were trained at 160x120)", DefaultValueFactory = _ => "160x120" };
+        var seed = new Option<long>("--seed") { Description = "Scene seed (training used 7: any other seed gives unseen scenes)", DefaultValueFactory = _ => 2026 };
+        var prior = new Option<string>("--prior") { Description = "Prior spec (default: the project's learned CNN prior)", DefaultValueFactory = _ => "learned" };
+        var refiner = new Option<string?>("--refiner") { Description = "Refiner folder (default: models/refiner)" };
+        var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
+        var command = new Command("demo", "Refine held-out synthetic scenes with the default prior and refiner; print prior vs refined.")
+        {
+            output, count, size, seed, prior, refiner, steps,
+        };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
+        {
+            var outDir = Path.GetFullPath(parse.GetValue(output)!);
+            var (width, height) = SynthCommand.ParseSize(parse.GetValue(size)!);
+            var refinerPath = parse.GetValue(refiner) ?? ProjectPaths.DefaultRefiner;
+            AnsiConsole.MarkupLine("[bold]BetterDepth demo[/]: the default weights are small models this project trained on its own " +
+                                   "[yellow]synthetic scenes[/] (no pretrained weights can be downloaded here). They show the method, not real-world quality.");
+            AnsiConsole.MarkupLine("For real images use a real prior and refiner: [grey]betterdepth predict IMAGES --prior depth-anything-v2:model.onnx --refiner MARIGOLD_OR_BETTERDEPTH_FOLDER -o out[/]");
+            if (!Directory.Exists(refinerPath))
+                throw new DirectoryNotFoundException($"{refinerPath}: default refiner not found; train one with `betterdepth train --config configs/train/default.json` or pass --refiner");
+
+            var scenes = Path.Combine(outDir, "scenes");
+            if (Directory.Exists(scenes)) Directory.Delete(scenes, recursive: true);
+            await ProgressBars.RunAsync("rendering held-out scenes", p => Task.Run(() =>
+                SyntheticDataset.Write(scenes, new SyntheticDatasetOptions(parse.GetValue(count), width, height, parse.GetValue(seed), SceneKind.Mixed), p, ct), ct));
+
+            TorchDevice.ConfigureThreads();
+            using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
+            using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
+            var dataset = EvaluationDataset.Open(Path.Combine(scenes, "dataset.json"), null, Path.Combine(scenes, "all.txt"));
+            var options = new RefinementOptions { Steps = parse.GetValue(steps), ProcessingResolution = 0, Seed = 0 };
+            var result = await ProgressBars.RunAsync("prior + refiner", p => Task.Run(() =>
+                RefinementExperiment.Run(dataset, depthPrior, model, options, Path.Combine(outDir, "predictions"), montageRows: 6, p, ct), ct));
+
+            var montagePath = Path.Combine(outDir, "montage.png");
+            ImageFile.WritePng(montagePath, ComparisonMontage.Render(result.MontageRows));
+            result.Prior.WriteJson(Path.Combine(outDir, "prior_summary.json"));
+            result.Refined.WriteJson(Path.Combine(outDir, "refined_summary.json"));
+            PrintTable(result);
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{result.SecondsPerImage:F2} s per image (prior + {options.Steps} DDIM steps) on {Environment.ProcessorCount} cores."));
+            AnsiConsole.MarkupLine($"Outputs in [blue]{Markup.Escape(outDir)}[/]: montage.png (image, ground truth, prior, refined, their errors), predictions/, *_summary.json.");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    static readonly (string Key, string Label, bool Percent, bool HigherIsBetter)[] Columns =
+    [
+        (DepthMetrics.AbsRel, "AbsRel %", true, false), (DepthMetrics.Delta1, "delta1 %", true, true),
+        (DetailMetrics.DbeAccuracy, "DBE_acc px", false, false), (DetailMetrics.DbeCompleteness, "DBE_comp px", false, false),
+        (DetailMetrics.EdgePrecision, "edge P %", true, true), (DetailMetrics.EdgeRecall, "edge R %", true, true),
+    ];
+
+    static void PrintTable(ExperimentResult result)
+    {
+        var table = new Table().Title($"{result.Refined.EvaluatedCount} held-out synthetic scenes, least squares in disparity space");
+        table.AddColumn("");
+        foreach (var c in Columns) table.AddColumn(new TableColumn(c.Label).RightAligned());
+        foreach (var (name, report) in new[] { ("prior (learned CNN)", result.Prior), ("BetterDepth (refined)", result.Refined) })
+            table.AddRow([name, .. Columns.Select(c => Format(report.Means, c.Key, c.Percent))]);
+        AnsiConsole.Write(table);
+    }
+
+    static string Format(MetricValues means, string key, bool percent) =>
+        means.TryGetValue(key, out var v) && double.IsFinite(v) ? (percent ? v * 100 : v).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+}

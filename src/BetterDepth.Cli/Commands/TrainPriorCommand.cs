@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Globalization;
+using BetterDepth.Compute;
+using BetterDepth.Evaluation;
+using BetterDepth.Priors.Learned;
+
+namespace BetterDepth.Cli.Commands;
+
+/// <summary><c>betterdepth train-prior</c>: trains the project's small learned depth prior (see docs/learned-prior.md).</summary>
+public static class TrainPriorCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string?>("--data") { Description = "Synthetic dataset folder (written by `betterdepth synth`) with train.txt" };
+        var synthetic = new Option<int?>("--synthetic-count") { Description = "Instead of --data: render this many synthetic scenes on the fly (seeds 0..N-1)" };
+        var outDir = new Option<string>("--out") { Description = "Output folder: prior.safetensors, optimizer.dat, state.json, train_log.csv", Required = true };
+        var steps = new Option<int>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 3000 };
+        var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 8 };
+        var lr = new Option<double>("--lr") { Description = "Peak Adam learning rate (warm-up, then cosine decay to 10%)", DefaultValueFactory = _ => 1e-3 };
+        var size = new Option<string>("--size") { Description = "Working resolution WxH, multiples of 16", DefaultValueFactory = _ => "256x192" };
+        var channels = new Option<int>("--channels") { Description = "Channels of the first stage (doubled at each of 4 stages)", DefaultValueFactory = _ => 16 };
+        var seed = new Option<int>("--seed") { Description = "Seed of initial weights and batch order", DefaultValueFactory = _ => 0 };
+        var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
+        var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --out" };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
+        var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
+
+        var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, seed, gradient, checkpointEvery, resume, device, threads, evalDataset })
+            command.Options.Add(o);
+
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
+        {
+            var (width, height) = PriorCnnConfig.ParseSize(parse.GetValue(size)!);
+            var options = new PriorTrainingOptions
+            {
+                Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                Model = new PriorCnnConfig(parse.GetValue(channels), width, height), Seed = parse.GetValue(seed),
+                GradientWeight = parse.GetValue(gradient), CheckpointEvery = parse.GetValue(checkpointEvery),
+            };
+            options.Validate();
+            IPriorTrainingSource source = (parse.GetValue(data), parse.GetValue(synthetic)) switch
+            {
+                ({ } dir, null) => new SyntheticFolderSource(dir),
+                (null, { } n) => new RenderedSceneSource(n, width, height),
+                _ => throw new ArgumentException("give exactly one of --data DIR or --synthetic-count N"),
+            };
+            var torchDevice = TorchDevice.Parse(parse.GetValue(device)!);
+            TorchDevice.ConfigureThreads(parse.GetValue(threads));
+            var trainer = new PriorTrainer(options, torchDevice);
+            var output = parse.GetValue(outDir)!;
+            try
+            {
+                var result = await ProgressBars.RunAsync("train-prior",
+                    p => Task.Run(() => trainer.Train(source, output, parse.GetValue(resume), p, ct), ct));
+                Console.WriteLine($"trained {result.StepsDone} steps, last loss {result.LastLoss:F4}, {result.SecondsPerStep:F2} s/step; weights: {result.WeightsPath}");
+                if (parse.GetValue(evalDataset) is { } datasetJson)
+                    await EvaluateHeldOut(result.WeightsPath, datasetJson, Path.Combine(output, "heldout"), torchDevice, ct);
+                return 0;
+            }
+            catch (PriorTrainingDivergedException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+        }, ct));
+        return command;
+    }
+
+    static async Task EvaluateHeldOut(string weights, string datasetJson, string dir, TorchSharp.torch.Device device, CancellationToken ct)
+    {
+        var dataset = EvaluationDataset.Open(datasetJson, null);
+        using var prior = new LearnedPrior(weights, device);
+        var report = await ProgressBars.RunAsync($"held-out {dataset.Name}",
+            p => Task.Run(() => HeldOutEvaluation.Run(prior, dataset, Path.Combine(dir, "predictions"), p, ct), ct));
+        report.WriteCsv(Path.Combine(dir, "metrics.csv"));
+        report.WriteJson(Path.Combine(dir, "summary.json"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"held-out {dataset.Name}: {report.EvaluatedCount} images, AbsRel {report.Means["abs_rel"]:F4}, delta1 {report.Means["delta1"]:F4} ({AlignmentNames.ToName(report.Alignment)}); {dir}"));
+    }
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using BetterDepth.Diffusion;
+using BetterDepth.Refinement;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Benchmarks;
+
+/// <summary>
+/// One bench run: attainable matmul rate, counted U-Net FLOPs and achieved rate per model and size, the
+/// <c>predict</c> path stage by stage, peak memory per size (child processes), the ONNX prior (if a model is
+/// given), training iterations per second, synthetic-scene and evaluation throughput. Sizes run in increasing order.
+/// </summary>
+public static class BenchmarkRunner
+{
+    public static BenchmarkReport Run(BenchmarkOptions options, IProgress<string>? status = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        var clock = Stopwatch.StartNew();
+        var machine = MachineInfo.Current();
+        set_num_threads(options.Threads);
+        var threads = new ThreadSettings(get_num_threads(), options.Threads);
+        var sizes = options.Sizes.Distinct().Order().ToList();
+        var notes = new List<string>
+        {
+            "FLOPs count convolutions, linear layers and the two attention matmuls (2 FLOPs per multiply-add); bias adds, norms, activations, softmax, residual adds and resampling are not counted.",
+            "Times are the best of the timed runs after a warm-up (matmul, U-Net, ONNX prior); each pipeline stage is its best over the runs and end-to-end is their sum; training it/s is from the median iteration (the best iteration is given too).",
+            "U-Net compute in the overhead fraction = steps x the best isolated U-Net forward at that size (including one forward timed after each pipeline run, under the same load); autoencoder = encode + decode stages.",
+            "Memory: one child process per (model, size); baseline = RSS after building the model, peak = VmHWM after one image.",
+        };
+        Directory.CreateDirectory(options.ScratchDir);
+        try
+        {
+            status?.Report("matmul rate");
+            var matmul = MatmulRate.Measure(options.MatmulSizes, options.Device, options.MinSeconds, ct);
+            double attainable = matmul.Max(m => m.GFlops);
+
+            var unet = new List<UNetForwardResult>();
+            var pipeline = new List<PipelineResult>();
+            using var prior = new SmoothImagePrior();
+            foreach (var config in options.Configs)
+            {
+                using var refiner = CreateRefiner(config, options.Device);
+                refiner.Unet.eval();
+                foreach (var size in sizes)
+                {
+                    status?.Report($"U-Net forward {config} {size}px");
+                    var forward = UNetThroughput.Measure(refiner, config, size, attainable, options.MinSeconds, ct);
+                    unet.Add(forward);
+                    status?.Report($"predict {config} {size}px");
+                    var oneForward = UNetThroughput.ForwardTimer(refiner, forward.LatentSize);
+                    pipeline.Add(PipelineBenchmark.Measure(refiner, prior, config, size, options.Steps, options.PipelineRuns,
+                        forward.BestSeconds, () => Timing.Measure(oneForward, warmup: 0, minRuns: 1, maxRuns: 1, minSeconds: 0, ct: ct).Best,
+                        Path.Combine(options.ScratchDir, "predict"), ct));
+                }
+            }
+
+            var memory = new List<MemoryResult>();
+            if (options.MemoryProbe is { } probe)
+                foreach (var config in options.Configs)
+                    foreach (var size in sizes)
+                    {
+                        status?.Report($"peak memory {config} {size}px (child process)");
+                        memory.Add(MemoryProbe.RunChild(probe, config, size, options.Steps, options.Threads, ct));
+                    }
+            else notes.Add("Memory figures skipped: no way to start a child process was given.");
+
+            OnnxPriorResult? onnx = null;
+            if (options.OnnxModel is { } model)
+            {
+                status?.Report("ONNX prior");
+                onnx = OnnxPriorBenchmark.Measure(model, sizes[^1], options.Threads, options.MinSeconds, ct);
+            }
+            else notes.Add("ONNX prior not timed: pass --onnx PATH (e.g. a Depth Anything ONNX export).");
+
+            status?.Report("training iterations (tiny, 128x96, batch 4)");
+            TrainingResult training;
+            using (var tiny = CreateRefiner("tiny", options.Device))
+                training = TrainingBenchmark.Measure(tiny, "tiny", 128, 96, 4, options.TrainingIterations, ct);
+
+            status?.Report("synthetic scenes and evaluation");
+            var data = new List<ThroughputResult>
+            {
+                DataThroughput.SyntheticScenes(options.SyntheticScenes, 256, 192, ct),
+                DataThroughput.Evaluation(options.EvaluationScenes, 256, 192, Path.Combine(options.ScratchDir, "eval"), options.Threads, ct),
+            };
+
+            return new BenchmarkReport(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), options.Quick, machine,
+                MachineInfo.LoadAverage(), threads, matmul, attainable, unet, pipeline, memory, Growth(unet, pipeline, memory),
+                onnx, training, data, clock.Elapsed.TotalSeconds, notes);
+        }
+        finally
+        {
+            if (Directory.Exists(options.ScratchDir)) Directory.Delete(options.ScratchDir, recursive: true);
+        }
+    }
+
+    public static RefinerModel CreateRefiner(string config, Device device) =>
+        RefinerModel.Create(ModelConfigs.Load(config), Conditioning.ImageAndDepth, SchedulerConfig.MarigoldV1_1, 0, device);
+
+    /// <summary>Smallest to largest size per model: each ratio divided by nothing, to be read against the pixel ratio.</summary>
+    static List<GrowthResult> Growth(List<UNetForwardResult> unet, List<PipelineResult> pipeline, List<MemoryResult> memory)
+    {
+        var growth = new List<GrowthResult>();
+        foreach (var config in unet.Select(u => u.Config).Distinct())
+        {
+            var u = unet.Where(x => x.Config == config).OrderBy(x => x.ImageSize).ToList();
+            if (u.Count < 2) continue;
+            var (a, b) = (u[0], u[^1]);
+            var pa = pipeline.Single(p => p.Config == config && p.ImageSize == a.ImageSize);
+            var pb = pipeline.Single(p => p.Config == config && p.ImageSize == b.ImageSize);
+            var ma = memory.FirstOrDefault(m => m.Config == config && m.ImageSize == a.ImageSize);
+            var mb = memory.FirstOrDefault(m => m.Config == config && m.ImageSize == b.ImageSize);
+            growth.Add(new GrowthResult(config, a.ImageSize, b.ImageSize, b.ImageSize * (double)b.ImageSize / (a.ImageSize * (double)a.ImageSize),
+                b.Flops / a.Flops, b.BestSeconds / a.BestSeconds, pb.EndToEndSeconds / pa.EndToEndSeconds,
+                ma is null || mb is null ? null : mb.WorkingBytes / (double)ma.WorkingBytes));
+        }
+        return growth;
+    }
+}

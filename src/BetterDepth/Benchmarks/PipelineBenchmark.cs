@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using BetterDepth.Imaging;
+using BetterDepth.Priors;
+using BetterDepth.Refinement;
+using BetterDepth.Synthetic;
+
+namespace BetterDepth.Benchmarks;
+
+public sealed record StageSeconds(string Stage, double Seconds);
+
+/// <summary>
+/// One image through the whole <c>predict</c> path at one size. <see cref="OverheadFraction"/> is
+/// (end-to-end - prior - U-Net forwards - autoencoder) / end-to-end, where the U-Net share is the steps times
+/// the best isolated forward time (from the U-Net measurement and one forward after each image): what is left is resizing, normalisation, scheduler steps, tensor copies,
+/// ensembling and writing.
+/// </summary>
+public sealed record PipelineResult(string Config, int ImageSize, int Steps, int Runs, double EndToEndSeconds,
+    IReadOnlyList<StageSeconds> Stages, double PriorSeconds, double UNetForwardSeconds, double UNetComputeSeconds, double AutoencoderSeconds, double OverheadFraction);
+
+/// <summary>
+/// Times <see cref="RefinementPipeline.Run"/> plus writing the outputs, as <c>betterdepth predict</c> does per image.
+/// End-to-end = the sum of the stages' best times over the runs, "untimed" being the work between the pipeline's stages.
+/// </summary>
+public static class PipelineBenchmark
+{
+    public const OutputFormats Formats = OutputFormats.Npy | OutputFormats.Png16 | OutputFormats.Color;
+
+    /// <param name="unetForwardSeconds">The isolated U-Net forward time at this size (see <see cref="UNetThroughput"/>).</param>
+    /// <param name="timeUNetForward">Times one isolated U-Net forward; run after each image so both see the same machine load.</param>
+    public static PipelineResult Measure(RefinerModel refiner, IDepthPrior prior, string config, int imageSize, int steps, int runs,
+        double unetForwardSeconds, Func<double> timeUNetForward, string scratchDir, CancellationToken ct = default)
+    {
+        if (runs < 1) throw new ArgumentException($"runs must be >= 1, got {runs}");
+        var image = SceneRenderer.Render(imageSize, SceneKind.Indoor, imageSize, imageSize).Image;
+        var pipeline = new RefinementPipeline(prior, refiner, new RefinementOptions { Steps = steps, ProcessingResolution = imageSize });
+        var writer = new PredictionWriter(Formats);
+        Directory.CreateDirectory(scratchDir);
+
+        RunOnce(pipeline, writer, image, scratchDir, ct); // warm-up: first-call costs are not per-image costs
+        // Each stage's best over the runs: on a shared machine the least disturbed figure of each stage.
+        var best = new Dictionary<string, double>();
+        var order = new List<string>();
+        for (int r = 0; r < runs; r++)
+        {
+            foreach (var stage in RunOnce(pipeline, writer, image, scratchDir, ct))
+            {
+                if (!best.TryGetValue(stage.Stage, out var seen)) { order.Add(stage.Stage); seen = double.PositiveInfinity; }
+                best[stage.Stage] = Math.Min(seen, stage.Seconds);
+            }
+            unetForwardSeconds = Math.Min(unetForwardSeconds, timeUNetForward());
+        }
+        var stages = order.Select(s => new StageSeconds(s, best[s])).ToList();
+        double total = stages.Sum(s => s.Seconds);
+        double Stage(string name) => best.GetValueOrDefault(name);
+        double priorSeconds = Stage("prior");
+        double unet = steps * unetForwardSeconds;
+        double autoencoder = Stage("encode") + Stage("decode");
+        double overhead = (total - priorSeconds - unet - autoencoder) / total;
+        return new PipelineResult(config, imageSize, steps, runs, total, stages, priorSeconds, unetForwardSeconds, unet, autoencoder, overhead);
+    }
+
+    /// <summary>One image: the pipeline's own stage timings plus the time to write its outputs.</summary>
+    static List<StageSeconds> RunOnce(RefinementPipeline pipeline, PredictionWriter writer, RgbImage image, string scratchDir, CancellationToken ct)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var result = pipeline.Run(image, null, ct);
+        long written = Stopwatch.GetTimestamp();
+        writer.Write(Path.Combine(scratchDir, "bench"), image, result);
+        double total = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var stages = result.Timings.Stages.Select(s => new StageSeconds(s.Stage, s.Seconds)).ToList();
+        stages.Add(new StageSeconds("write", Stopwatch.GetElapsedTime(written).TotalSeconds));
+        // Work between the pipeline's timed stages (turning the prior into the [-1, 1] condition, tensor set-up).
+        stages.Add(new StageSeconds("untimed", Math.Max(0, total - stages.Sum(s => s.Seconds))));
+        return stages;
+    }
+}
