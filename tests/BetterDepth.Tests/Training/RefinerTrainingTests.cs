@@ -5,7 +5,10 @@ using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Training;
 
-/// <summary>Whole training runs of the tiny refiner on four 32x24 synthetic scenes: resume, stop, Ctrl-C, divergence, bad configs.</summary>
+/// <summary>Whole training runs of the tiny refiner on four 32x24 synthetic scenes: resume, stop, Ctrl-C, divergence, bad configs.
+/// RefinerModel.Create seeds libtorch's global generator, which other
+/// tests building modules in parallel would draw from, so these run alone.</summary>
+[Collection(BetterDepth.Tests.Priors.Learned.TorchSeeded.Name)]
 public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
 {
     /// <summary>Reports synchronously (unlike Progress&lt;T&gt;) and cancels once training reaches an iteration.</summary>
