@@ -27,6 +27,18 @@ public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
     }
 
     [Fact]
+    public async Task CtrlCExitsWith130()
+    {
+        var config = runs.WriteConfig(TrainingRuns.ConfigJson(iterations: 2), "cli-cancel.json");
+        var run = runs.NewRun("cli-cancel");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        int code = await Program.BuildRoot().Parse(["train", "--config", config, "--run", run]).InvokeAsync(cancellationToken: cts.Token);
+        Assert.Equal(CommandRunner.ExitCancelled, code);
+        Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
+    }
+
+    [Fact]
     public void BadConfigsExitWithTwo()
     {
         var run = runs.NewRun("cli-bad");
