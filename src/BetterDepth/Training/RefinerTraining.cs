@@ -59,7 +59,9 @@ public static class RefinerTraining
     {
         if (spec.Equals("degraded", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("degraded:", StringComparison.OrdinalIgnoreCase))
         {
-            int seed = spec.Contains(':') ? int.Parse(spec[(spec.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture) : 0;
+            int seed = 0;
+            if (spec.Contains(':') && !int.TryParse(spec[(spec.IndexOf(':') + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out seed))
+                throw new ArgumentException($"prior '{spec}': the degraded prior's seed must be an integer (degraded[:SEED])");
             return new CachedPrior(new GroundTruthLookupPrior(new DegradationSettings { Seed = seed }, groundTruth), cacheFolder);
         }
         return PriorRegistry.Create(spec, new PriorOptions { CacheFolder = cacheFolder });

@@ -1,0 +1,52 @@
+using BetterDepth.Cli;
+using BetterDepth.Refinement;
+using BetterDepth.Tests.Training;
+using BetterDepth.Training;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Cli;
+
+[Collection(ConsoleDisplay.Name)]
+public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
+{
+    static int Train(params string[] args) => Program.BuildRoot().Parse(["train", .. args]).Invoke();
+
+    [Fact]
+    public void TrainsStopsResumesAndRefusesToOverwrite()
+    {
+        var config = runs.WriteConfig(TrainingRuns.ConfigJson(iterations: 2), "cli.json");
+        var run = runs.NewRun("cli");
+        Assert.Equal(0, Train("--config", config, "--run", run, "--stop-after", "1"));
+        Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", config, "--run", run));     // checkpoint there, no --resume
+        Assert.Equal(0, Train("--config", config, "--run", run, "--resume"));
+        Assert.Equal(2, TrainingRuns.LossColumns(run).Count);
+        using (var refiner = RefinerModel.Load(Path.Combine(run, RefinerTrainer.FinalName), CPU))
+            Assert.Equal(Conditioning.ImageAndDepth, refiner.Conditioning);
+        Assert.Empty(Directory.GetDirectories(run, "*.tmp-*"));
+    }
+
+    [Fact]
+    public async Task CtrlCExitsWith130()
+    {
+        var config = runs.WriteConfig(TrainingRuns.ConfigJson(iterations: 2), "cli-cancel.json");
+        var run = runs.NewRun("cli-cancel");
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        int code = await Program.BuildRoot().Parse(["train", "--config", config, "--run", run]).InvokeAsync(cancellationToken: cts.Token);
+        Assert.Equal(CommandRunner.ExitCancelled, code);
+        Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
+    }
+
+    [Fact]
+    public void BadConfigsExitWithTwo()
+    {
+        var run = runs.NewRun("cli-bad");
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", Path.Combine(runs.Root, "missing.json"), "--run", run));
+        var bad = runs.WriteConfig(TrainingRuns.ConfigJson(",\"batch_size\": 0"), "cli-bad.json");
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", bad, "--run", run));
+        var good = runs.WriteConfig(TrainingRuns.ConfigJson(), "cli-good.json");
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", good, "--run", run, "--resume"));
+        Assert.False(Directory.Exists(Path.Combine(run, TrainingCheckpoint.FolderName)));
+    }
+}

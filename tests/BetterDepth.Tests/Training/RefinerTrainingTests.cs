@@ -1,0 +1,148 @@
+using BetterDepth.Imaging;
+using BetterDepth.Refinement;
+using BetterDepth.Training;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Training;
+
+/// <summary>Whole training runs of the tiny refiner on four 32x24 synthetic scenes: resume, stop, Ctrl-C, divergence, bad configs.
+/// RefinerModel.Create seeds libtorch's global generator, which other
+/// tests building modules in parallel would draw from, so these run alone.</summary>
+[Collection(BetterDepth.Tests.Priors.Learned.TorchSeeded.Name)]
+public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
+{
+    /// <summary>Reports synchronously (unlike Progress&lt;T&gt;) and cancels once training reaches an iteration.</summary>
+    sealed class CancelAt(CancellationTokenSource cts, int iteration) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value)
+        {
+            if (value.Note?.StartsWith("loss") == true && value.Done >= iteration) cts.Cancel();
+        }
+    }
+
+    [Fact]
+    public void StoppedCancelledAndResumedRunsFollowTheUninterruptedLossCurve()
+    {
+        var config = runs.Config();
+        var whole = runs.NewRun("whole");
+        var result = RefinerTraining.Run(config, whole, resume: false, null, CancellationToken.None);
+        Assert.Equal(3, result.Iterations);
+        Assert.True(double.IsFinite(result.LastLoss));
+        var expected = TrainingRuns.LossColumns(whole);
+        Assert.Equal(3, expected.Count);
+        Assert.True(File.Exists(Path.Combine(whole, "loss_curve.png")));
+        Assert.True(File.Exists(Path.Combine(whole, "config.json")));
+        using (var final = RefinerModel.Load(result.FinalFolder, CPU)) Assert.Equal(Conditioning.ImageAndDepth, final.Conditioning);
+
+        // --stop-after 2, then --resume
+        var split = runs.NewRun("split");
+        var stopped = RefinerTraining.Run(config, split, false, null, CancellationToken.None, stopAfter: 2);
+        Assert.Equal(2, stopped.Iterations);
+        Assert.False(Directory.Exists(Path.Combine(split, RefinerTrainer.FinalName)));
+        Assert.Equal(2, TrainingCheckpoint.ReadIteration(split, config));
+        RefinerTraining.Run(config, split, resume: true, null, CancellationToken.None);
+        Assert.Equal(expected, TrainingRuns.LossColumns(split));
+
+        // Ctrl-C after iteration 1 (between checkpoints): a checkpoint of iteration 1 is written, then resume.
+        var cancelled = runs.NewRun("ctrl-c");
+        using var cts = new CancellationTokenSource();
+        Assert.ThrowsAny<OperationCanceledException>(() => RefinerTraining.Run(config, cancelled, false, new CancelAt(cts, 1), cts.Token));
+        Assert.Equal(1, TrainingCheckpoint.ReadIteration(cancelled, config));
+        using (TrainingCheckpoint.LoadModel(cancelled, CPU)) { }
+        RefinerTraining.Run(config, cancelled, resume: true, null, CancellationToken.None);
+        Assert.Equal(expected, TrainingRuns.LossColumns(cancelled));
+
+        // A finished run cannot be restarted in place, and resuming it needs the same settings.
+        Assert.Contains("--resume", Assert.Throws<ArgumentException>(() => RefinerTraining.Run(config, whole, false, null, CancellationToken.None)).Message);
+        var other = config with { BatchSize = 1 };
+        var e = Assert.Throws<InvalidFileException>(() => RefinerTraining.Run(other, whole, true, null, CancellationToken.None));
+        Assert.Contains("batch_size", e.Message);
+        var small = config with { Model = "small" };
+        Assert.Contains("model", Assert.Throws<InvalidFileException>(() => RefinerTraining.Run(small, whole, true, null, CancellationToken.None)).Message);
+    }
+
+    [Fact]
+    public void ResumeWithoutACheckpointIsAnError()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RefinerTraining.Run(runs.Config(), runs.NewRun("none"), true, null, CancellationToken.None));
+        Assert.Contains("no checkpoint", e.Message);
+    }
+
+    [Fact]
+    public void DivergenceStopsAndKeepsTheLastGoodCheckpoint()
+    {
+        var config = runs.Config(iterations: 2) with { CheckpointEvery = 1 };
+        var run = runs.NewRun("nan");
+        RefinerTraining.Run(config, run, false, null, CancellationToken.None, stopAfter: 1);
+        var checkpoint = Path.Combine(run, TrainingCheckpoint.FolderName);
+
+        // Poison one weight of the saved refiner: the next iteration's loss is NaN.
+        using (var model = TrainingCheckpoint.LoadModel(run, CPU))
+        {
+            using (no_grad()) model.Unet.parameters().First().fill_(float.NaN);
+            var poisoned = Path.Combine(run, "poisoned");
+            model.Save(poisoned);
+            var refiner = Path.Combine(checkpoint, "refiner");
+            Directory.Delete(refiner, true);
+            Directory.Move(poisoned, refiner);
+        }
+        var before = Snapshot(checkpoint);
+        var e = Assert.Throws<TrainingDivergedException>(() => RefinerTraining.Run(config, run, true, null, CancellationToken.None));
+        Assert.Contains("iteration 2", e.Message);
+        Assert.Equal(before, Snapshot(checkpoint));
+        Assert.Equal(1, TrainingCheckpoint.ReadIteration(run, config));
+        Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
+    }
+
+    [Fact]
+    public void AnAbsurdLearningRateDivergesWithoutOverwritingTheCheckpoint()
+    {
+        var config = runs.Config(iterations: 4) with { LearningRate = 1e6, WarmupSteps = 0, CheckpointEvery = 1 };
+        var run = runs.NewRun("lr");
+        var e = Assert.Throws<TrainingDivergedException>(() => RefinerTraining.Run(config, run, false, null, CancellationToken.None));
+        int kept = TrainingCheckpoint.ReadIteration(run, config);
+        Assert.Contains($"iteration {kept + 1}", e.Message);
+        using (TrainingCheckpoint.LoadModel(run, CPU)) { }
+    }
+
+    [Fact]
+    public void DegradedPriorSpecNeedsAnIntegerSeed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => RefinerTraining.CreatePrior("degraded:abc", runs.NewRun("spec"), _ => throw new InvalidOperationException()));
+        Assert.Contains("degraded:abc", e.Message);
+        using var seeded = RefinerTraining.CreatePrior("degraded:12", runs.NewRun("spec"), _ => throw new InvalidOperationException());
+        using var plain = RefinerTraining.CreatePrior("Degraded", runs.NewRun("spec"), _ => throw new InvalidOperationException());
+        Assert.NotEqual(seeded.CacheIdentity, plain.CacheIdentity);
+    }
+
+    static Dictionary<string, string> Snapshot(string folder) => Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+        .ToDictionary(f => Path.GetRelativePath(folder, f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f))));
+
+    [Theory]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\"}], \"batch_sise\": 2}", "batch_sise")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\"}], \"batch_size\": -2}", "batch_size")]
+    [InlineData("{\"model\": \"tiny\"}", "datasets")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\"}], \"eta\": 0}", "eta")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\"}], \"conditioning\": \"depth\"}", "conditioning")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\", \"weight\": 0}]}", "weight")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": [{\"dataset\": \"synth/dataset.json\"}], \"learning_rate\": \"fast\"}", "learning_rate")]
+    [InlineData("{\"model\": \"tiny\", \"datasets\": ", "")]
+    public void BadConfigsNameTheFileAndTheField(string json, string field)
+    {
+        var path = runs.WriteConfig(json, $"bad-{Guid.NewGuid():N}.json");
+        var e = Assert.Throws<InvalidFileException>(() => RefinerTrainingConfig.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains(field, e.Message);
+    }
+
+    [Fact]
+    public void ConfigDefaultsAndRelativePaths()
+    {
+        var config = RefinerTrainingConfig.Load(runs.WriteConfig("{\"datasets\": [{\"dataset\": \"synth/dataset.json\"}]}", "defaults.json"));
+        Assert.Equal(("tiny", 4, 5000, 3e-5, 100, 0.01, 8, 0.1), (config.Model, config.BatchSize, config.Iterations, config.LearningRate, config.WarmupSteps, config.FinalLrRatio, config.PatchSize, config.Eta));
+        Assert.Equal(Path.Combine(runs.Root, "synth", "dataset.json"), config.Resolve("synth/dataset.json"));
+        // The run folder's copy of the config reads back as the same settings.
+        var copy = runs.WriteConfig(config.ToJson(), "copy.json");
+        Assert.Equal(config.ToJson(), RefinerTrainingConfig.Load(copy).ToJson());
+    }
+}
