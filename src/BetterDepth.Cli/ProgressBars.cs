@@ -7,9 +7,15 @@ public static class ProgressBars
 {
     static readonly IAnsiConsole Err = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
+    /// <summary>Spectre.Console allows one live display per process: jobs started concurrently (tests, library hosts) take turns.</summary>
+    static readonly SemaphoreSlim OneDisplay = new(1, 1);
+
     public static async Task<T> RunAsync<T>(string title, Func<IProgress<WorkProgress>, Task<T>> work)
     {
         T result = default!;
+        await OneDisplay.WaitAsync();
+        try
+        {
         await Err.Progress()
             .AutoClear(false)
             .HideCompleted(false)
@@ -27,6 +33,11 @@ public static class ProgressBars
                 result = await work(progress);
                 task.Value = task.MaxValue;
             });
+        }
+        finally
+        {
+            OneDisplay.Release();
+        }
         return result;
     }
 

@@ -107,16 +107,28 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
             ? MultiResolutionNoise.LikeAnnealed(targetLatent, timesteps, model.Scheduler.NumTrainTimesteps, config.MultiResolutionNoiseStrength, generator: generator)
             : randn(targetLatent.shape, generator: generator, device: device);
         var noisy = ddpm.AddNoise(targetLatent, noise, timesteps);
-        var velocity = ddpm.GetVelocity(targetLatent, noise, timesteps);
+        var target = RegressionTarget(ddpm, targetLatent, noise, timesteps);
 
         var prediction = model.Predict(imageLatent, conditionLatent, noisy, timesteps);
         var mask = batch.LatentMask(model.Autoencoder.DownscaleFactor).expand_as(prediction);
-        // (1 / gamma) * || v^ (.) m - v (.) m ||^2 with gamma the number of kept latent entries.
+        // (1 / gamma) * || v^ (.) m - v (.) m ||^2 with gamma the number of kept latent entries (v, or eps / x0 for other parameterisations).
         var gamma = mask.sum().clamp_min(1);
-        var loss = (prediction - velocity).square().mul(mask).sum() / gamma;
+        var loss = (prediction - target).square().mul(mask).sum() / gamma;
         (loss / config.GradientAccumulation).backward();
         return loss.item<float>();
     }
+
+    /// <summary>
+    /// What the U-Net learns to output: v (the paper, Marigold), eps, or x0 itself. x0 suits models trained from
+    /// scratch on a CPU: their errors reach the output unamplified, where v errors at low noise turn into speckle.
+    /// </summary>
+    public static Tensor RegressionTarget(DdpmScheduler ddpm, Tensor cleanLatent, Tensor noise, Tensor timesteps) => ddpm.Config.PredictionType switch
+    {
+        PredictionType.VPrediction => ddpm.GetVelocity(cleanLatent, noise, timesteps),
+        PredictionType.Epsilon => noise.alias(),
+        PredictionType.Sample => cleanLatent.alias(),
+        var other => throw new ArgumentException($"unsupported prediction type {other}"),
+    };
 
     /// <summary>A seed for iteration i's micro-batch m: SplitMix64 of the pair, so neighbouring iterations are unrelated.</summary>
     public static ulong IterationSeed(int seed, int iteration, int micro)

@@ -40,3 +40,28 @@ public class LearningRateScheduleTests
         Assert.All(seen, s => Assert.True(s < 1UL << 63));
     }
 }
+
+public class RegressionTargetTests
+{
+    [Theory]
+    [InlineData(BetterDepth.Diffusion.PredictionType.Sample)]
+    [InlineData(BetterDepth.Diffusion.PredictionType.Epsilon)]
+    [InlineData(BetterDepth.Diffusion.PredictionType.VPrediction)]
+    public void TheTrainerRegressesWhatTheSchedulerExpectsTheModelToPredict(BetterDepth.Diffusion.PredictionType type)
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var ddpm = new BetterDepth.Diffusion.DdpmScheduler(BetterDepth.Diffusion.SchedulerConfig.StableDiffusion2 with { PredictionType = type });
+        var x0 = TorchSharp.torch.randn([2, 4, 3, 3], generator: new TorchSharp.torch.Generator(1));
+        var noise = TorchSharp.torch.randn([2, 4, 3, 3], generator: new TorchSharp.torch.Generator(2));
+        var t = TorchSharp.torch.tensor(new long[] { 10, 700 });
+        var target = BetterDepth.Training.RefinerTrainer.RegressionTarget(ddpm, x0, noise, t);
+        // Whatever the parameterisation, the scheduler must turn a perfect prediction back into x0.
+        var xt = ddpm.AddNoise(x0, noise, t);
+        for (int b = 0; b < 2; b++)
+        {
+            double abar = ddpm.Schedule.AlphasCumprod[b == 0 ? 10 : 700];
+            var (recovered, _) = BetterDepth.Diffusion.PredictionConversions.ToOriginalAndEpsilon(target[b], xt[b], abar, type);
+            Assert.True(TorchSharp.torch.allclose(recovered, x0[b], rtol: 1e-4, atol: 1e-4), $"{type}: sample {b} not recovered");
+        }
+    }
+}
