@@ -64,12 +64,15 @@ public static class MultiResolutionNoise
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         long[] fullSize = [h, w];
         var noise = randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
+        // strength^i by successive products: TorchSharp 0.107's strength.pow(i) builds an implicit Scalar that once
+        // failed libtorch's "INTERNAL ASSERT ... Scalar.h" check mid-training (a lifetime race in the binding).
+        var weight = ones_like(strength);
 
         void AddLayer(int i, long layerH, long layerW)
         {
             using var coarse = randn([b, c, layerH, layerW], dtype: x.dtype, device: x.device, generator: generator);
             using var up = nn.functional.interpolate(coarse, size: fullSize, mode: InterpolationMode.Bilinear, align_corners: false);
-            using var weight = strength.pow(i);
+            if (i > 0) weight = weight * strength;
             noise.add_(up * weight);
         }
 
