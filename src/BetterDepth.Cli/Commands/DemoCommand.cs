@@ -66,11 +66,11 @@ public static class DemoCommand
         return command;
     }
 
-    static readonly (string Key, string Label, bool Percent, bool HigherIsBetter)[] Columns =
+    static readonly (string Key, string Label, bool Percent)[] Columns =
     [
-        (DepthMetrics.AbsRel, "AbsRel %", true, false), (DepthMetrics.Delta1, "delta1 %", true, true),
-        (DetailMetrics.DbeAccuracy, "DBE_acc px", false, false), (DetailMetrics.DbeCompleteness, "DBE_comp px", false, false),
-        (DetailMetrics.EdgePrecision, "edge P %", true, true), (DetailMetrics.EdgeRecall, "edge R %", true, true),
+        (DepthMetrics.AbsRel, "AbsRel %", true), (DepthMetrics.Delta1, "delta1 %", true),
+        (DetailMetrics.DbeAccuracy, "DBE_acc px", false), (DetailMetrics.DbeCompleteness, "DBE_comp px", false),
+        (DetailMetrics.EdgePrecision, "edge P %", true), (DetailMetrics.EdgeRecall, "edge R %", true),
     ];
 
     static void PrintTable(ExperimentResult result)

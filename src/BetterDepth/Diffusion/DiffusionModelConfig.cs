@@ -63,7 +63,8 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
 
     (int LatentChannels, int DownscaleFactor) CreateAutoencoderLayout() => AutoencoderLayout(AutoencoderJson, Name);
 
-    static (int LatentChannels, int DownscaleFactor) AutoencoderLayout(string json, string source)
+    /// <summary>Latent channels and downscale factor a vae config describes, without building the autoencoder.</summary>
+    public static (int LatentChannels, int DownscaleFactor) AutoencoderLayout(string json, string source)
     {
         switch (CheckedClassName(json, source))
         {

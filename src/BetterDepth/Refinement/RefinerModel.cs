@@ -120,11 +120,8 @@ public sealed class RefinerModel : IDisposable
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
     }
 
-    static int LatentChannelsOf(string vaeConfigPath)
-    {
-        using var ae = DiffusionModelConfig.CreateAutoencoder(File.ReadAllText(vaeConfigPath), vaeConfigPath, CPU);
-        return ae.LatentChannels;
-    }
+    static int LatentChannelsOf(string vaeConfigPath) =>
+        DiffusionModelConfig.AutoencoderLayout(File.ReadAllText(vaeConfigPath), vaeConfigPath).LatentChannels;
 
     /// <summary>
     /// The U-Net's prediction (v for a v-prediction model) from the latents in the paper's order

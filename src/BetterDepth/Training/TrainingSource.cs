@@ -19,7 +19,7 @@ public sealed class TrainingSource
     readonly Dictionary<(int, int), PreparedSample> prepared = new();
     readonly double totalWeight;
 
-    /// <summary>Ground truth at training resolution by image key, for priors made from it (<see cref="GroundTruthLookupPrior"/>).</summary>
+    /// <summary>Ground truth at training resolution of the sample being prepared, by image key, for priors made from it (<see cref="GroundTruthLookupPrior"/>).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, (DepthMap Depth, bool[] Valid)> GroundTruthByKey { get; }
 
     public TrainingSource(IReadOnlyList<(string Name, EvaluationDataset Dataset, double Weight, int? MaxSamples)> datasets, IDepthPrior prior, TrainingRecipe recipe, int width, int height, int seed,
@@ -99,7 +99,9 @@ public sealed class TrainingSource
         // the degraded-ground-truth prior its label (filled in just before the call).
         var key = sample.RgbPath;
         GroundTruthByKey[key] = (gt.Depth, gt.Valid);
-        var priorOutput = prior.Predict(image, key, ct);
+        DepthMap priorOutput;
+        try { priorOutput = prior.Predict(image, key, ct); }
+        finally { GroundTruthByKey.TryRemove(key, out _); } // only needed during the call; keep no second copy of the data
         if (priorOutput.Width != width || priorOutput.Height != height)
             priorOutput = Resampling.Resize(priorOutput, width, height, ResizeFilter.Bilinear, antialias: true);
         var priorDisparity = DepthCondition.AsDisparity(priorOutput);
