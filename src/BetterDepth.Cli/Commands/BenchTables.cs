@@ -51,6 +51,9 @@ static class BenchTables
         var other = new Table().Title("other").AddColumns("what", "figure");
         if (r.OnnxPrior is { } o) other.AddRow(Markup.Escape($"ONNX prior {o.Model} at {o.ImageSize}px ({o.IntraOpThreads} threads)"), $"{F(o.BestSeconds, "F3")} s");
         other.AddRow(Markup.Escape($"training {r.Training.Config} {r.Training.Width}x{r.Training.Height} batch {r.Training.Batch}"), $"{F(r.Training.IterationsPerSecond)} it/s (best {F(r.Training.BestIterationsPerSecond)})");
+        if (r.MemoryStability is { } stable)
+            other.AddRow(Markup.Escape($"memory over {stable.Images} images ({stable.Config}, {stable.ImageSize}px, predict + write)"),
+                Markup.Escape($"RSS {F(stable.RssAfterWarmupMiB, "F0")} -> {F(stable.RssEndMiB, "F0")} MiB (max {F(stable.RssMaxMiB, "F0")}, slope {F(stable.RssSlopeMiBPer1000Images, "F1")} MiB/1000 images); managed {F(stable.ManagedAfterWarmupMiB, "F1")} -> {F(stable.ManagedEndMiB, "F1")} MiB"));
         foreach (var d in r.Data) other.AddRow(Markup.Escape($"{d.Name} {d.Width}x{d.Height}"), $"{F(d.ItemsPerSecond, "F1")} /s");
         AnsiConsole.Write(other);
         foreach (var n in r.Notes) AnsiConsole.MarkupLine(Markup.Escape("note: " + n));

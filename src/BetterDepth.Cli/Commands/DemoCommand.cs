@@ -47,9 +47,10 @@ public static class DemoCommand
                 SyntheticDataset.Write(scenes, new SyntheticDatasetOptions(parse.GetValue(count), width, height, parse.GetValue(seed), SceneKind.Mixed), p, ct), ct));
 
             TorchDevice.ConfigureThreads();
-            using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
-            using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var dataset = EvaluationDataset.Open(Path.Combine(scenes, "dataset.json"), null, Path.Combine(scenes, "all.txt"));
+            var priorSpec = parse.GetValue(prior)!;
+            using var depthPrior = PriorRegistry.Create(priorSpec, new PriorOptions { GroundTruth = GroundTruthByImagePath(dataset) });
+            using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions { Steps = parse.GetValue(steps), ProcessingResolution = 0, Seed = 0 };
             var result = await ProgressBars.RunAsync("prior + refiner", p => Task.Run(() =>
                 RefinementExperiment.Run(dataset, depthPrior, model, options, Path.Combine(outDir, "predictions"), montageRows: 6, p, ct), ct));
@@ -58,7 +59,7 @@ public static class DemoCommand
             ImageFile.WritePng(montagePath, ComparisonMontage.Render(result.MontageRows));
             result.Prior.WriteJson(Path.Combine(outDir, "prior_summary.json"));
             result.Refined.WriteJson(Path.Combine(outDir, "refined_summary.json"));
-            PrintTable(result);
+            PrintTable(result, priorSpec);
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{result.SecondsPerImage:F2} s per image (prior + {options.Steps} DDIM steps) on {Environment.ProcessorCount} cores."));
             AnsiConsole.MarkupLine($"Outputs in [blue]{Markup.Escape(outDir)}[/]: montage.png (image, ground truth, prior, refined, their errors), predictions/, *_summary.json.");
             return 0;
@@ -73,12 +74,24 @@ public static class DemoCommand
         (DetailMetrics.EdgePrecision, "edge P %", true), (DetailMetrics.EdgeRecall, "edge R %", true),
     ];
 
-    static void PrintTable(ExperimentResult result)
+    /// <summary>The scenes' own labels, for the <c>degraded</c> prior (the pipeline passes each image's dataset path as its key).</summary>
+    static Func<string, (DepthMap Depth, bool[] Valid)> GroundTruthByImagePath(EvaluationDataset dataset)
+    {
+        var byPath = dataset.Samples.ToDictionary(s => s.RgbPath);
+        return key =>
+        {
+            if (!byPath.TryGetValue(key, out var sample)) throw new ArgumentException($"degraded prior: {key} is not a scene of {dataset.DataDir}");
+            var gt = sample.LoadGroundTruth();
+            return (gt.Depth, gt.Valid);
+        };
+    }
+
+    static void PrintTable(ExperimentResult result, string priorSpec)
     {
         var table = new Table().Title($"{result.Refined.EvaluatedCount} held-out synthetic scenes, least squares in disparity space");
         table.AddColumn("");
         foreach (var c in Columns) table.AddColumn(new TableColumn(c.Label).RightAligned());
-        foreach (var (name, report) in new[] { ("prior (learned CNN)", result.Prior), ("BetterDepth (refined)", result.Refined) })
+        foreach (var (name, report) in new[] { (priorSpec == "learned" ? "prior (learned CNN)" : $"prior ({Markup.Escape(priorSpec)})", result.Prior), ("BetterDepth (refined)", result.Refined) })
             table.AddRow([name, .. Columns.Select(c => Format(report.Means, c.Key, c.Percent))]);
         AnsiConsole.Write(table);
     }

@@ -28,6 +28,8 @@ public sealed record BenchmarkOptions
     public int TrainingIterations => Quick ? 3 : 10;
     public int SyntheticScenes => Quick ? 4 : 24;
     public int EvaluationScenes => Quick ? 8 : 48;
+    /// <summary>Images in the memory-stability run (issue 6: memory flat over 1,000 images).</summary>
+    public int StabilityImages => Quick ? 100 : 1000;
 
     public void Validate()
     {

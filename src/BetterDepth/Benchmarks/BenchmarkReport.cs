@@ -26,6 +26,7 @@ public sealed record BenchmarkReport(
     IReadOnlyList<GrowthResult> Growth,
     OnnxPriorResult? OnnxPrior,
     TrainingResult Training,
+    MemoryStabilityResult? MemoryStability,
     IReadOnlyList<ThroughputResult> Data,
     double TotalSeconds,
     IReadOnlyList<string> Notes)

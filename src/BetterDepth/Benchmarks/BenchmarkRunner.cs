@@ -78,6 +78,15 @@ public static class BenchmarkRunner
             using (var tiny = CreateRefiner("tiny", options.Device))
                 training = TrainingBenchmark.Measure(tiny, "tiny", 128, 96, 4, options.TrainingIterations, ct);
 
+            MemoryStabilityResult? stability = null;
+            if (ProcessMemory.Available)
+            {
+                status?.Report($"memory over {options.StabilityImages} images (tiny, {StabilitySize}px)");
+                using var tiny = CreateRefiner("tiny", options.Device);
+                tiny.Unet.eval();
+                stability = MemoryStability.Measure(tiny, prior, "tiny", StabilitySize, options.StabilityImages, options.Steps, Path.Combine(options.ScratchDir, "stability"), ct);
+            }
+
             status?.Report("synthetic scenes and evaluation");
             var data = new List<ThroughputResult>
             {
@@ -87,13 +96,16 @@ public static class BenchmarkRunner
 
             return new BenchmarkReport(DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), options.Quick, machine,
                 MachineInfo.LoadAverage(), threads, matmul, attainable, unet, pipeline, memory, Growth(unet, pipeline, memory),
-                onnx, training, data, clock.Elapsed.TotalSeconds, notes);
+                onnx, training, stability, data, clock.Elapsed.TotalSeconds, notes);
         }
         finally
         {
             if (Directory.Exists(options.ScratchDir)) Directory.Delete(options.ScratchDir, recursive: true);
         }
     }
+
+    /// <summary>Image size of the memory-stability run: small, so 1,000 images take under a minute.</summary>
+    const int StabilitySize = 128;
 
     public static RefinerModel CreateRefiner(string config, Device device) =>
         RefinerModel.Create(ModelConfigs.Load(config), Conditioning.ImageAndDepth, SchedulerConfig.MarigoldV1_1, 0, device);

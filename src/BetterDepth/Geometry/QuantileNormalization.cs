@@ -32,10 +32,9 @@ public static class QuantileNormalization
         if (count == 0) throw new ArgumentException("no valid positive value to take quantiles of", nameof(m));
         MapChecks.FiniteWhereValid(m.Values, usable, nameof(m));
 
-        var sorted = new float[count];
-        for (int i = 0, k = 0; i < usable.Length; i++) if (usable[i]) sorted[k++] = m.Values[i];
-        Array.Sort(sorted);
-        double low = Quantile(sorted, lowQuantile), high = Quantile(sorted, highQuantile);
+        var values = new float[count];
+        for (int i = 0, k = 0; i < usable.Length; i++) if (usable[i]) values[k++] = m.Values[i];
+        double low = OrderStatistics.Quantile(values, lowQuantile), high = OrderStatistics.Quantile(values, highQuantile);
         if (!(high > low))
             throw new ArgumentException($"the {lowQuantile} and {highQuantile} quantiles are equal ({low}): a constant map cannot be normalised", nameof(m));
 

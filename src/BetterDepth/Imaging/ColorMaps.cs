@@ -46,17 +46,35 @@ public static class ColorMaps
         if (min is not null && max is not null && !(max > min)) throw new ArgumentException($"colour range max ({max}) must exceed min ({min})", nameof(max));
 
         var image = new RgbImage(map.Width, map.Height);
+        var table = Table(colorMap);
+        // Positions go through a table of LevelCount colours: per pixel one index instead of the map's arithmetic
+        // (at 4096 levels a colour differs from the exact one by at most one step of a channel).
+        double scale = hi > lo ? (LevelCount - 1) / (double)(hi - lo) : 0;
         for (int i = 0; i < map.PixelCount; i++)
         {
             if (!IsValid(i)) continue; // stays black
-            double t = hi > lo ? Math.Clamp((map.Values[i] - lo) / (double)(hi - lo), 0, 1) : 0;
-            var (r, g, b) = Lookup(colorMap, t);
-            image.Data[i * 3] = r;
-            image.Data[i * 3 + 1] = g;
-            image.Data[i * 3 + 2] = b;
+            int level = (int)Math.Round(Math.Clamp((map.Values[i] - lo) * scale, 0, LevelCount - 1));
+            image.Data[i * 3] = table[level * 3];
+            image.Data[i * 3 + 1] = table[level * 3 + 1];
+            image.Data[i * 3 + 2] = table[level * 3 + 2];
         }
         return image;
     }
+
+    const int LevelCount = 4096;
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<ColorMap, byte[]> Tables = new();
+
+    /// <summary>RGB of <see cref="LevelCount"/> equally spaced positions of a map, built on first use.</summary>
+    static byte[] Table(ColorMap colorMap) => Tables.GetOrAdd(colorMap, m =>
+    {
+        var table = new byte[LevelCount * 3];
+        for (int k = 0; k < LevelCount; k++)
+        {
+            var (r, g, b) = Lookup(m, k / (double)(LevelCount - 1));
+            (table[k * 3], table[k * 3 + 1], table[k * 3 + 2]) = (r, g, b);
+        }
+        return table;
+    });
 
     /// <summary>The colour of position t in [0, 1] of a map.</summary>
     public static (byte R, byte G, byte B) Lookup(ColorMap colorMap, double t)

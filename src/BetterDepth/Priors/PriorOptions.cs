@@ -15,4 +15,9 @@ public sealed record PriorOptions
     public string? ImageRoot { get; init; }
     /// <summary>When set, predictions are cached in this folder (<see cref="CachedPrior"/>).</summary>
     public string? CacheFolder { get; init; }
+    /// <summary>
+    /// Ground truth by image key (the sample's dataset path), for <c>degraded[:SEED]</c>: a prior made from each
+    /// sample's own label. Only training and synthetic experiments have one.
+    /// </summary>
+    public Func<string, (DepthMap Depth, bool[] Valid)>? GroundTruth { get; init; }
 }

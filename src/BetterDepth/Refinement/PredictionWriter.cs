@@ -10,33 +10,48 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
 {
     public IReadOnlyList<string> Write(string outputStem, RgbImage image, RefinementResult result)
     {
-        var written = new List<string>();
-        written.AddRange(WriteMap(outputStem, image, result.Refined));
-        written.AddRange(WriteMap(outputStem + "_prior", image, result.Prior));
-        if (result.Uncertainty is { } u) written.AddRange(WriteMap(outputStem + "_uncertainty", image, u, pointCloud: false));
-        return written;
+        var files = new List<(string Path, Action Write)>();
+        files.AddRange(Files(outputStem, image, result.Refined));
+        files.AddRange(Files(outputStem + "_prior", image, result.Prior));
+        if (result.Uncertainty is { } u) files.AddRange(Files(outputStem + "_uncertainty", image, u, pointCloud: false));
+        return WriteAll(files);
     }
 
-    public IReadOnlyList<string> WriteMap(string stem, RgbImage image, DepthMap map, bool pointCloud = true)
+    public IReadOnlyList<string> WriteMap(string stem, RgbImage image, DepthMap map, bool pointCloud = true) =>
+        WriteAll(Files(stem, image, map, pointCloud));
+
+    /// <summary>
+    /// Encodes the files concurrently: PNG encoding is single-threaded and the model is idle while outputs are
+    /// written, so one file per core shortens the per-image time. The first failure is rethrown as itself.
+    /// </summary>
+    static IReadOnlyList<string> WriteAll(List<(string Path, Action Write)> files)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(stem))!);
-        var written = new List<string>();
-        if (formats.HasFlag(OutputFormats.Npy)) { DepthFile.WriteNpy(stem + ".npy", map); written.Add(stem + ".npy"); }
-        if (formats.HasFlag(OutputFormats.Pfm)) { DepthFile.WritePfm(stem + ".pfm", map); written.Add(stem + ".pfm"); }
-        if (formats.HasFlag(OutputFormats.Png16)) { DepthFile.WritePng16(stem + ".png", ToUnitRange(map), 65535); written.Add(stem + ".png"); }
-        if (formats.HasFlag(OutputFormats.Color))
+        foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.Path))!).Distinct()) Directory.CreateDirectory(folder);
+        try
         {
-            DepthFile.WriteColorPng(stem + "_color.png", map, ColorMap.Spectral, null, null, null);
-            written.Add(stem + "_color.png");
+            Parallel.ForEach(files, f => f.Write());
         }
+        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+        }
+        return files.Select(f => f.Path).ToList();
+    }
+
+    List<(string Path, Action Write)> Files(string stem, RgbImage image, DepthMap map, bool pointCloud = true)
+    {
+        var files = new List<(string, Action)>();
+        void Add(string path, Action<string> write) => files.Add((path, () => write(path)));
+        if (formats.HasFlag(OutputFormats.Npy)) Add(stem + ".npy", path => DepthFile.WriteNpy(path, map));
+        if (formats.HasFlag(OutputFormats.Pfm)) Add(stem + ".pfm", path => DepthFile.WritePfm(path, map));
+        if (formats.HasFlag(OutputFormats.Png16)) Add(stem + ".png", path => DepthFile.WritePng16(path, ToUnitRange(map), 65535));
+        if (formats.HasFlag(OutputFormats.Color)) Add(stem + "_color.png", path => DepthFile.WriteColorPng(path, map, ColorMap.Spectral, null, null, null));
         if (pointCloud && formats.HasFlag(OutputFormats.Ply))
         {
-            var depth = RelativeDepth(ToDisparityUnitRange(map));
             var k = intrinsics ?? DefaultIntrinsics(image.Width, image.Height);
-            PointCloud.WritePly(stem + ".ply", depth, k, image, null);
-            written.Add(stem + ".ply");
+            Add(stem + ".ply", path => PointCloud.WritePly(path, RelativeDepth(ToDisparityUnitRange(map)), k, image, null));
         }
-        return written;
+        return files;
     }
 
     /// <summary>A map's values min-max scaled to [0, 1] (identity for maps already inside it).</summary>

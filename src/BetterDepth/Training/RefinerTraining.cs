@@ -51,21 +51,9 @@ public static class RefinerTraining
         return new RefinerTrainer(config, model, source, runDir).Train(start, optimizer, ema, progress, ct, stopAfter);
     }
 
-    /// <summary>
-    /// A registry prior, or <c>degraded[:SEED]</c>: the controlled-experiment prior made from each sample's own
-    /// ground truth (blur, low-frequency distortion, noise, random affine). Either way predictions are cached.
-    /// </summary>
-    public static IDepthPrior CreatePrior(string spec, string cacheFolder, Func<string, (BetterDepth.Imaging.DepthMap Depth, bool[] Valid)> groundTruth)
-    {
-        if (spec.Equals("degraded", StringComparison.OrdinalIgnoreCase) || spec.StartsWith("degraded:", StringComparison.OrdinalIgnoreCase))
-        {
-            int seed = 0;
-            if (spec.Contains(':') && !int.TryParse(spec[(spec.IndexOf(':') + 1)..], System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out seed))
-                throw new ArgumentException($"prior '{spec}': the degraded prior's seed must be an integer (degraded[:SEED])");
-            return new CachedPrior(new GroundTruthLookupPrior(new DegradationSettings { Seed = seed }, groundTruth), cacheFolder);
-        }
-        return PriorRegistry.Create(spec, new PriorOptions { CacheFolder = cacheFolder });
-    }
+    /// <summary>A registry prior (including <c>degraded[:SEED]</c>, which reads each sample's label); predictions are cached.</summary>
+    public static IDepthPrior CreatePrior(string spec, string cacheFolder, Func<string, (BetterDepth.Imaging.DepthMap Depth, bool[] Valid)> groundTruth) =>
+        PriorRegistry.Create(spec, new PriorOptions { CacheFolder = cacheFolder, GroundTruth = groundTruth });
 
     static RefinerModel CreateModel(RefinerTrainingConfig config, Device device)
     {

@@ -15,6 +15,21 @@ public class BenchSupportTests
     }
 
     [Fact]
+    public void Memory_stability_runs_predict_over_many_images_and_samples_memory()
+    {
+        if (!ProcessMemory.Available) return;
+        using var refiner = BenchmarkRunner.CreateRefiner("tiny", TorchSharp.torch.CPU);
+        using var prior = new SmoothImagePrior();
+        var dir = TestData.NewTempDir();
+        var r = MemoryStability.Measure(refiner, prior, "tiny", 32, images: 50, steps: 1, dir, warmupImages: 2, sampleEvery: 10);
+        Assert.Equal((50, 2), (r.Images, r.WarmupImages));
+        Assert.True(r.RssAfterWarmupMiB > 1 && r.RssMaxMiB >= r.RssEndMiB && r.RssMaxMiB >= r.RssAfterWarmupMiB);
+        Assert.True(double.IsFinite(r.RssSlopeMiBPer1000Images) && r.Seconds > 0);
+        Assert.True(File.Exists(Path.Combine(dir, "stability.npy")) && File.Exists(Path.Combine(dir, "stability_prior_color.png")));
+        Assert.Throws<ArgumentException>(() => MemoryStability.Measure(refiner, prior, "tiny", 32, images: 5, steps: 1, dir));
+    }
+
+    [Fact]
     public void Run_times_give_best_and_median()
     {
         var t = new RunTimes([0.3, 0.1, 0.2, 0.5]);

@@ -36,6 +36,18 @@ public class ColorMapsTests
         Assert.InRange(actual.B, expected.B - tolerance, expected.B + tolerance);
     }
 
+    [Theory]
+    [InlineData(ColorMap.Spectral)] [InlineData(ColorMap.Turbo)] [InlineData(ColorMap.Gray)]
+    public void ColorizeStaysWithinOneLevelOfTheExactColour(ColorMap colorMap)
+    {
+        // Colorize reads a 4096-level table; every channel must stay within one step of Lookup's exact colour.
+        const int n = 10007;
+        var map = new DepthMap(n, 1, DepthKind.AffineDisparity, Enumerable.Range(0, n).Select(i => (float)Math.Sin(i * 0.37)).ToArray());
+        var image = ColorMaps.Colorize(map, colorMap, -1, 1);
+        for (int i = 0; i < n; i++)
+            AssertClose(ColorMaps.Lookup(colorMap, (map.Values[i] + 1) / 2.0), (image.Data[3 * i], image.Data[3 * i + 1], image.Data[3 * i + 2]), 1);
+    }
+
     [Fact]
     public void ColorizeUsesValidRangeAndBlacksOutInvalid()
     {

@@ -7,7 +7,7 @@ namespace BetterDepth.Imaging.Png;
 /// <summary>
 /// PNG encoder for the two layouts the project writes: 8-bit RGB (images, colour-mapped depth) and 16-bit
 /// greyscale (depth in fixed-point units). Rows are filtered with the usual minimum-sum-of-absolute-differences
-/// heuristic, which makes smooth depth maps compress well.
+/// heuristic (<see cref="RowFilters"/>), which makes smooth depth maps compress well.
 /// </summary>
 public static class PngWriter
 {
@@ -44,36 +44,13 @@ public static class PngWriter
             for (int y = 0; y < height; y++)
             {
                 var row = rows.Slice(y * rowBytes, rowBytes);
-                FilterBest(row, previous, stride, filtered, trial);
+                RowFilters.FilterBest(row, previous, stride, filtered, trial);
                 zlib.Write(filtered);
                 row.CopyTo(previous);
             }
         }
         WriteChunk(output, "IDAT", compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
         WriteChunk(output, "IEND", []);
-    }
-
-    /// <summary>Tries the five PNG filters on one row and keeps the one with the smallest sum of |signed residuals|.</summary>
-    static void FilterBest(ReadOnlySpan<byte> row, ReadOnlySpan<byte> prior, int stride, byte[] best, byte[] trial)
-    {
-        long bestScore = long.MaxValue;
-        for (byte f = 0; f <= 4; f++)
-        {
-            long score = 0;
-            for (int i = 0; i < row.Length; i++)
-            {
-                byte left = i >= stride ? row[i - stride] : (byte)0, up = prior[i], upLeft = i >= stride ? prior[i - stride] : (byte)0;
-                byte predictor = f switch { 0 => 0, 1 => left, 2 => up, 3 => (byte)((left + up) >> 1), _ => PngReader.Paeth(left, up, upLeft) };
-                trial[i] = (byte)(row[i] - predictor);
-                score += Math.Abs((int)(sbyte)trial[i]);
-            }
-            if (score < bestScore)
-            {
-                bestScore = score;
-                best[0] = f;
-                trial.CopyTo(best, 1);
-            }
-        }
     }
 
     static void WriteChunk(Stream output, string type, ReadOnlySpan<byte> data)
