@@ -19,7 +19,7 @@ if [ ! -f data/synth-160/dataset.json ]; then
 fi
 
 runs=("$@")
-[ ${#runs[@]} -gt 0 ] || runs=(image-only depth-conditioning pre-alignment full-seed7 full-seed8 full-400 full-degraded-prior)
+[ ${#runs[@]} -gt 0 ] || runs=(image-only depth-conditioning pre-alignment full-seed7 full-seed8 full-400 full-degraded-prior full-eta0.2 full-eta0.3)
 
 for name in "${runs[@]}"; do
   run="$out/$name"

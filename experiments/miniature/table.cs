@@ -67,4 +67,12 @@ Table("Data efficiency (full recipe, 2000 iterations)",
     ("400 training scenes", "full-400", "learned", "refined_summary.json"),
     ("900 training scenes (all)", "full-seed7", "learned", "refined_summary.json"),
 ]);
+Table("Patch-masking tolerance eta (w = 8, 2000 iterations, learned CNN prior)",
+[
+    ("prior alone (learned CNN)", "full-seed7", "learned", "prior_summary.json"),
+    ("no masking (pre-alignment row)", "pre-alignment", "learned", "refined_summary.json"),
+    ("eta 0.1 (paper)", "full-seed7", "learned", "refined_summary.json"),
+    ("eta 0.2", "full-eta0.2", "learned", "refined_summary.json"),
+    ("eta 0.3", "full-eta0.3", "learned", "refined_summary.json"),
+]);
 return 0;

@@ -27,10 +27,11 @@ static class BenchTables
         AnsiConsole.Write(unet);
 
         var stages = r.Pipeline.SelectMany(p => p.Stages.Select(s => s.Stage)).Distinct().ToList();
-        var pipe = new Table().Title("predict per image (s)").AddColumns(["model", "px", "total", .. stages, "overhead"]);
+        var pipe = new Table().Title("predict per image (s)").AddColumns(["model", "px", "total", .. stages, "overhead", "streamed s/img", "streamed overhead"]);
         foreach (var p in r.Pipeline)
             pipe.AddRow([p.Config, $"{p.ImageSize}", F(p.EndToEndSeconds, "F3"),
-                .. stages.Select(s => F(p.Stages.Where(x => x.Stage == s).Sum(x => x.Seconds), "F3")), $"{100 * p.OverheadFraction:F0}%"]);
+                .. stages.Select(s => F(p.Stages.Where(x => x.Stage == s).Sum(x => x.Seconds), "F3")), $"{100 * p.OverheadFraction:F0}%",
+                F(p.StreamedSecondsPerImage, "F3"), $"{100 * p.StreamedOverheadFraction:F0}%"]);
         AnsiConsole.Write(pipe);
 
         if (r.Memory.Count > 0)

@@ -56,28 +56,11 @@ public static class PredictCommand
             using var refiner = RefinerModel.Load(parse.GetValue(refinerPath)!, TorchDevice.Parse(parse.GetValue(device)!));
             var pipeline = new RefinementPipeline(depthPrior, refiner, options);
 
-            int failed = 0;
-            await ProgressBars.RunAsync("predict", async progress =>
-            {
-                for (int i = 0; i < images.Count; i++)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    progress.Report(new WorkProgress(i, images.Count, Path.GetFileName(images[i].Path)));
-                    try
-                    {
-                        var image = ImageFile.ReadRgb(images[i].Path);
-                        var result = await Task.Run(() => pipeline.Run(image, images[i].RelativeStem + Path.GetExtension(images[i].Path), ct), ct);
-                        writer.Write(Path.Combine(outDir, images[i].RelativeStem), image, result);
-                    }
-                    catch (Exception e) when (CommandRunner.IsUserError(e))
-                    {
-                        failed++;
-                        Console.Error.WriteLine($"skipped: {e.Message}");
-                    }
-                }
-                progress.Report(new WorkProgress(images.Count, images.Count));
-            });
-            Console.WriteLine($"refined {images.Count - failed} of {images.Count} images into {outDir}");
+            var outcome = await ProgressBars.RunAsync("predict", progress => Task.Run(() =>
+                new PredictionBatch(pipeline, writer).Run(images, outDir, CommandRunner.IsUserError, progress, ct), ct));
+            foreach (var (input, error) in outcome.Skipped) Console.Error.WriteLine($"skipped: {error.Message}");
+            Console.WriteLine($"refined {outcome.Written} of {images.Count} images into {outDir}");
+            int failed = outcome.Skipped.Count;
             return failed == 0 ? 0 : CommandRunner.ExitBadInput;
         }, ct));
         return command;
