@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TrainPriorCommand.Create());
+        root.Subcommands.Add(ExportPriorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;
     }

@@ -11,6 +11,14 @@ public static class TestData
 
     public static string Real(params string[] parts) => Path.Combine([RealRgbd, .. parts]);
 
+    /// <summary>Writes <paramref name="bytes"/> to folder/fileName (e.g. a model from OnnxGraphWriter) and returns the path.</summary>
+    public static string Save(string folder, string fileName, byte[] bytes)
+    {
+        var path = Path.Combine(folder, fileName);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     /// <summary>A fresh empty directory under the system temp folder.</summary>
     public static string NewTempDir(string tag = "bd")
     {

@@ -15,7 +15,7 @@ public static class BenchCommand
         var configs = new Option<string?>("--configs") { Description = "Model settings, comma-separated (default tiny,small; --quick: tiny)" };
         var quick = new Option<bool>("--quick") { Description = "Smoke run of about a minute: fewer repetitions, smaller defaults" };
         var output = new Option<string>("--output") { Description = "Folder for bench-<timestamp>.json and latest.json", DefaultValueFactory = _ => Path.Combine("bench", "results") };
-        var onnx = new Option<string?>("--onnx") { Description = "ONNX depth model to time as the prior (ONNX Runtime)" };
+        var onnx = new Option<string?>("--onnx") { Description = "ONNX depth model to time as the prior (ONNX Runtime); default: the shipped learned prior, exported to ONNX for the run" };
         var threads = new Option<int>("--threads") { Description = "libtorch and ONNX Runtime intra-op threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var steps = new Option<int>("--steps") { Description = "DDIM steps per image", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };

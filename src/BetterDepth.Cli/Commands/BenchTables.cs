@@ -50,7 +50,7 @@ static class BenchTables
         AnsiConsole.Write(growth);
 
         var other = new Table().Title("other").AddColumns("what", "figure");
-        if (r.OnnxPrior is { } o) other.AddRow(Markup.Escape($"ONNX prior {o.Model} at {o.ImageSize}px ({o.IntraOpThreads} threads)"), $"{F(o.BestSeconds, "F3")} s");
+        if (r.OnnxPrior is { } o) other.AddRow(Markup.Escape($"ONNX prior {o.Model} ({o.Preset}) at {o.ImageSize}px ({o.IntraOpThreads} threads)"), $"{F(o.BestSeconds, "F3")} s");
         other.AddRow(Markup.Escape($"training {r.Training.Config} {r.Training.Width}x{r.Training.Height} batch {r.Training.Batch}"), $"{F(r.Training.IterationsPerSecond)} it/s (best {F(r.Training.BestIterationsPerSecond)})");
         if (r.MemoryStability is { } stable)
             other.AddRow(Markup.Escape($"memory over {stable.Images} images ({stable.Config}, {stable.ImageSize}px, predict + write)"),

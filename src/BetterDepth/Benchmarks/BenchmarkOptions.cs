@@ -14,7 +14,7 @@ public sealed record BenchmarkOptions
     /// <summary>libtorch intra-op threads and ONNX Runtime intra-op threads.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
     public int Steps { get; init; } = 2;
-    /// <summary>An ONNX depth model to time as the prior; none = the ONNX figure is left out.</summary>
+    /// <summary>An ONNX depth model to time as the prior; none = the shipped learned prior, exported to ONNX for the run.</summary>
     public string? OnnxModel { get; init; }
     /// <summary>Scratch space for written predictions and the small evaluation set; deleted afterwards.</summary>
     public required string ScratchDir { get; init; }

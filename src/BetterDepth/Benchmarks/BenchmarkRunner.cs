@@ -8,8 +8,8 @@ namespace BetterDepth.Benchmarks;
 
 /// <summary>
 /// One bench run: attainable matmul rate, counted U-Net FLOPs and achieved rate per model and size, the
-/// <c>predict</c> path stage by stage, peak memory per size (child processes), the ONNX prior (if a model is
-/// given), training iterations per second, synthetic-scene and evaluation throughput. Sizes run in increasing order.
+/// <c>predict</c> path stage by stage, peak memory per size (child processes), the ONNX prior (the --onnx model, else
+/// the shipped learned prior exported to ONNX), training iterations per second, synthetic-scene and evaluation throughput. Sizes run in increasing order.
 /// </summary>
 public static class BenchmarkRunner
 {
@@ -65,13 +65,8 @@ public static class BenchmarkRunner
                     }
             else notes.Add("Memory figures skipped: no way to start a child process was given.");
 
-            OnnxPriorResult? onnx = null;
-            if (options.OnnxModel is { } model)
-            {
-                status?.Report("ONNX prior");
-                onnx = OnnxPriorBenchmark.Measure(model, sizes[^1], options.Threads, options.MinSeconds, ct);
-            }
-            else notes.Add("ONNX prior not timed: pass --onnx PATH (e.g. a Depth Anything ONNX export).");
+            status?.Report("ONNX prior");
+            var onnx = MeasureOnnxPrior(options, sizes[^1], notes, ct);
 
             status?.Report("training iterations (tiny, 128x96, batch 4)");
             TrainingResult training;
@@ -101,6 +96,24 @@ public static class BenchmarkRunner
         finally
         {
             if (Directory.Exists(options.ScratchDir)) Directory.Delete(options.ScratchDir, recursive: true);
+        }
+    }
+
+    /// <summary>The --onnx model, or else the shipped learned prior exported for the run; null (with a note) if neither exists.</summary>
+    static OnnxPriorResult? MeasureOnnxPrior(BenchmarkOptions options, int size, List<string> notes, CancellationToken ct)
+    {
+        if (options.OnnxModel is { } model)
+            return OnnxPriorBenchmark.Measure(model, size, options.Threads, options.MinSeconds, ct);
+        try
+        {
+            var result = OnnxPriorBenchmark.MeasureShippedLearnedPrior(options.ScratchDir, size, options.Threads, options.MinSeconds, ct);
+            notes.Add($"ONNX prior: no --onnx given, so the timed model is the {result.Source}; pass --onnx PATH to time another export (e.g. Depth Anything).");
+            return result;
+        }
+        catch (FileNotFoundException e)
+        {
+            notes.Add($"ONNX prior not timed: no --onnx given and {e.Message}");
+            return null;
         }
     }
 

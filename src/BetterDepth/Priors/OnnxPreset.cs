@@ -41,7 +41,13 @@ public sealed record OnnxPreset(
     public static readonly OnnxPreset DptHybrid = new("dpt-hybrid", 384, 32, SizeBound.Minimal, ResizeFilter.Bicubic, Half, Half, DepthKind.AffineDisparity);
     public static readonly OnnxPreset DptLarge = DptHybrid with { Name = "dpt-large" };
 
-    public static IReadOnlyList<OnnxPreset> All { get; } = [DepthAnythingV1, DepthAnythingV2, MidasSmall, MidasV21, DptHybrid, DptLarge];
+    // The project's learned prior exported by `betterdepth export-prior` (PriorCnnOnnxExport): ImageNet statistics and
+    // antialiased bilinear resizing as LearnedPrior does. A --fixed-size export carries the weights' working size in its
+    // input and is resized to it for every image, exactly like LearnedPrior; a dynamic export keeps the aspect with the
+    // short side at 96, the shipped weights' working size (128x96) for 4:3 images.
+    public static readonly OnnxPreset BetterDepthCnn = new("betterdepth-cnn", 96, 16, SizeBound.LowerBound, ResizeFilter.Bilinear, ImageNetMean, ImageNetStd, DepthKind.AffineDisparity);
+
+    public static IReadOnlyList<OnnxPreset> All { get; } = [DepthAnythingV1, DepthAnythingV2, MidasSmall, MidasV21, DptHybrid, DptLarge, BetterDepthCnn];
 
     public static OnnxPreset? Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));

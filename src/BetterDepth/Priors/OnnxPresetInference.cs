@@ -5,7 +5,7 @@ namespace BetterDepth.Priors;
 /// <summary>
 /// Picks the preset of an ONNX depth export that was given without one. In order: the file name
 /// (depth_anything / depth-anything [v2], dpt_hybrid, dpt [large], midas ... small, midas), then the tensor names of
-/// the common exports (image -> depth, pixel_values -> predicted_depth: Depth Anything v2), then a fixed input
+/// the common exports (image -> depth, pixel_values -> predicted_depth: Depth Anything v2; image -> disparity: the exported learned prior), then a fixed input
 /// of 256 (MiDaS small). Anything else must be named explicitly.
 /// </summary>
 public static class OnnxPresetInference
@@ -32,6 +32,7 @@ public static class OnnxPresetInference
     static OnnxPreset? FromTensorNames(OnnxModelLayout layout) => (layout.InputName, layout.OutputName) switch
     {
         ("image", "depth") or ("pixel_values", "predicted_depth") => OnnxPreset.DepthAnythingV2,
+        (Onnx.PriorCnnOnnxExport.InputName, Onnx.PriorCnnOnnxExport.OutputName) => OnnxPreset.BetterDepthCnn,
         _ => null,
     };
 }

@@ -1,6 +1,6 @@
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
-using static BetterDepth.Tests.Priors.OnnxModelBuilder;
+using static BetterDepth.Priors.Onnx.OnnxGraphWriter;
 
 namespace BetterDepth.Tests.Priors;
 
@@ -14,14 +14,14 @@ public class OnnxDepthPriorTests : IDisposable
 
     /// <summary>image [N, 3, H, W] -> mean over channels -> depth [N, H, W], all spatial axes dynamic.</summary>
     string ChannelMeanModel(string fileName, string input = "image", string output = "depth") =>
-        Save(dir, fileName, Model(
+        TestData.Save(dir, fileName, Model(
             [new Node("ReduceMean", [input], [output], new Attr("axes", Ints: [1]), new Attr("keepdims", Int: 0))],
             [new Value(input, "N", 3, "H", "W")],
             [new Value(output, "N", "H", "W")]));
 
     /// <summary>pixel_values [1, 3, h, w] fixed -> 1x1 Conv (0.2, 0.3, 0.5) + 0.1 -> predicted_depth [1, 1, h, w].</summary>
     string FixedSizeConvModel(int w, int h) =>
-        Save(dir, "fixed.onnx", Model(
+        TestData.Save(dir, "fixed.onnx", Model(
             [new Node("Conv", ["pixel_values", "weight", "bias"], ["predicted_depth"])],
             [new Value("pixel_values", 1, 3, h, w)],
             [new Value("predicted_depth", 1, 1, h, w)],
@@ -95,7 +95,7 @@ public class OnnxDepthPriorTests : IDisposable
     [Fact]
     public void Wrong_input_rank_is_a_clear_error_naming_the_model()
     {
-        var path = Save(dir, "rank3.onnx", Model(
+        var path = TestData.Save(dir, "rank3.onnx", Model(
             [new Node("ReduceMean", ["image"], ["depth"], new Attr("axes", Ints: [0]), new Attr("keepdims", Int: 0))],
             [new Value("image", 3, "H", "W")],
             [new Value("depth", "H", "W")]));
@@ -107,7 +107,7 @@ public class OnnxDepthPriorTests : IDisposable
     [Fact]
     public void Multi_channel_output_is_rejected()
     {
-        var path = Save(dir, "rgb_out.onnx", Model(
+        var path = TestData.Save(dir, "rgb_out.onnx", Model(
             [new Node("Identity", ["image"], ["depth"])],
             [new Value("image", 1, 3, "H", "W")],
             [new Value("depth", 1, 3, "H", "W")]));
@@ -118,7 +118,7 @@ public class OnnxDepthPriorTests : IDisposable
     [Fact]
     public void Two_inputs_are_rejected()
     {
-        var path = Save(dir, "two_in.onnx", Model(
+        var path = TestData.Save(dir, "two_in.onnx", Model(
             [new Node("Add", ["a", "b"], ["depth"])],
             [new Value("a", 1, 3, 8, 8), new Value("b", 1, 3, 8, 8)],
             [new Value("depth", 1, 3, 8, 8)]));
@@ -140,7 +140,7 @@ public class OnnxDepthPriorTests : IDisposable
     [Fact]
     public void Model_without_a_float_output_is_rejected()
     {
-        var path = Save(dir, "int_out.onnx", Model(
+        var path = TestData.Save(dir, "int_out.onnx", Model(
             [new Node("Cast", ["image"], ["depth"], new Attr("to", Int: 7))],
             [new Value("image", 1, 3, "H", "W")],
             [new Value("depth", 1, 3, "H", "W") { ElemType = 7 }]));

@@ -1,7 +1,7 @@
 using BetterDepth.Cli;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
-using static BetterDepth.Tests.Priors.OnnxModelBuilder;
+using static BetterDepth.Priors.Onnx.OnnxGraphWriter;
 
 namespace BetterDepth.Tests.Priors;
 
@@ -12,7 +12,7 @@ public class PriorCommandTests : IDisposable
     public void Dispose() => Directory.Delete(dir, true);
 
     /// <summary>A fixed 56x42 input keeps the run fast whatever the image size.</summary>
-    string TinyModel() => Save(dir, "tiny.onnx", Model(
+    string TinyModel() => TestData.Save(dir, "tiny.onnx", Model(
         [new Node("Conv", ["pixel_values", "weight", "bias"], ["predicted_depth"])],
         [new Value("pixel_values", 1, 3, 42, 56)],
         [new Value("predicted_depth", 1, 1, 42, 56)],

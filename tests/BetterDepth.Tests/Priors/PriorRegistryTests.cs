@@ -1,5 +1,6 @@
 using BetterDepth.Priors;
-using static BetterDepth.Tests.Priors.OnnxModelBuilder;
+using BetterDepth.Priors.Onnx;
+using static BetterDepth.Priors.Onnx.OnnxGraphWriter;
 
 namespace BetterDepth.Tests.Priors;
 
@@ -9,7 +10,7 @@ public class PriorRegistryTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    string Model(string name) => Save(dir, name, OnnxModelBuilder.Model(
+    string Model(string name) => TestData.Save(dir, name, OnnxGraphWriter.Model(
         [new Node("ReduceMean", ["x"], ["y"], new Attr("axes", Ints: [1]), new Attr("keepdims", Int: 1))],
         [new Value("x", 1, 3, "H", "W")], [new Value("y", 1, 1, "H", "W")]));
 
