@@ -58,7 +58,8 @@ Table("Ablation (tiny U-Net, 2000 iterations, learned CNN prior)",
     ("+ global pre-alignment", "pre-alignment", "learned", "refined_summary.json"),
     ("+ local patch masking (full), training seed 7", "full-seed7", "learned", "refined_summary.json"),
     ("+ local patch masking (full), training seed 8", "full-seed8", "learned", "refined_summary.json"),
-    ("full, 5000 iterations (models/refiner)", "default-5k", "learned", "refined_summary.json"),
+    ("full, 5000 iterations (the first shipped refiner)", "default-5k", "learned", "refined_summary.json"),
+    ("full, 5000 iterations + EMA 0.999", "full-5k-ema", "learned", "refined_summary.json"),
 ]);
 Table("Plug-and-play: refiners applied to a prior they were not trained with",
 [

@@ -11,7 +11,8 @@ namespace BetterDepth.Refinement;
 /// The trained parts of BetterDepth and how they fit together: the denoising U-Net, the frozen latent
 /// autoencoder, the cross-attention context and the noise schedule it was trained with. Inference and
 /// training use it the same way. On disk it is a diffusers-layout folder (unet/, vae/, scheduler/,
-/// context.safetensors) plus <c>refiner.json</c>, which records the conditioning.
+/// context.safetensors) plus <c>refiner.json</c>, which records the conditioning and whether the condition
+/// skip is on.
 /// </summary>
 public sealed class RefinerModel : IDisposable
 {
@@ -22,9 +23,16 @@ public sealed class RefinerModel : IDisposable
     public CrossAttentionContext Context { get; }
     public SchedulerConfig Scheduler { get; }
     public Conditioning Conditioning { get; }
+    /// <summary>
+    /// The U-Net predicts x0 - z_c instead of x0: the refiner starts as the identity on its condition and learns only
+    /// what to change. A deviation from the paper for refiners trained from scratch (the paper's SD 2 U-Net needs no
+    /// such help); needs depth conditioning and x0 ("sample") prediction. See docs/training.md.
+    /// </summary>
+    public bool ConditionSkip { get; }
     public Device Device { get; private set; }
 
-    public RefinerModel(UNet2DConditionModel unet, ILatentAutoencoder autoencoder, CrossAttentionContext context, SchedulerConfig scheduler, Conditioning conditioning, Device device)
+    public RefinerModel(UNet2DConditionModel unet, ILatentAutoencoder autoencoder, CrossAttentionContext context, SchedulerConfig scheduler, Conditioning conditioning, Device device,
+        bool conditionSkip = false)
     {
         int expected = InputChannels(autoencoder.LatentChannels, conditioning);
         if (unet.Config.InChannels != expected)
@@ -34,6 +42,9 @@ public sealed class RefinerModel : IDisposable
         if (context.Width != unet.Config.CrossAttentionDim)
             throw new ArgumentException($"context width {context.Width} differs from the U-Net's cross_attention_dim {unet.Config.CrossAttentionDim}");
         scheduler.Validate();
+        if (conditionSkip && (conditioning != Conditioning.ImageAndDepth || scheduler.PredictionType != PredictionType.Sample))
+            throw new ArgumentException($"the condition skip needs depth conditioning and x0 ('sample') prediction, got {conditioning} and {scheduler.PredictionType}");
+        ConditionSkip = conditionSkip;
         Unet = unet;
         Autoencoder = autoencoder;
         Context = context;
@@ -47,22 +58,23 @@ public sealed class RefinerModel : IDisposable
         latentChannels * (conditioning == Conditioning.ImageAndDepth ? 3 : 2);
 
     /// <summary>A fresh, untrained refiner of a named model setting (configs/models/NAME.json) for training from scratch.</summary>
-    public static RefinerModel Create(DiffusionModelConfig config, Conditioning conditioning, SchedulerConfig scheduler, int seed, Device device)
+    public static RefinerModel Create(DiffusionModelConfig config, Conditioning conditioning, SchedulerConfig scheduler, int seed, Device device,
+        bool conditionSkip = false)
     {
         manual_seed(seed);
         var autoencoder = config.CreateAutoencoder(device);
         var unetConfig = config.UNet with { InChannels = InputChannels(autoencoder.LatentChannels, conditioning) };
         var unet = new UNet2DConditionModel(unetConfig, device);
         var context = CrossAttentionContext.Learned(config.ContextTokens, unetConfig.CrossAttentionDim, seed, device);
-        return new RefinerModel(unet, autoencoder, context, scheduler, conditioning, device);
+        return new RefinerModel(unet, autoencoder, context, scheduler, conditioning, device, conditionSkip);
     }
 
     /// <summary>Loads a refiner folder. A diffusers folder without refiner.json (e.g. SD 2 or Marigold) needs <paramref name="contextPath"/> and is widened to 12 channels.</summary>
     public static RefinerModel Load(string folder, Device device, string? contextPath = null)
     {
         var manifestPath = Path.Combine(folder, ManifestName);
-        var conditioning = Conditioning.ImageAndDepth;
-        if (File.Exists(manifestPath)) conditioning = ReadManifest(manifestPath);
+        var (conditioning, conditionSkip) = (Conditioning.ImageAndDepth, false);
+        if (File.Exists(manifestPath)) (conditioning, conditionSkip) = ReadManifest(manifestPath);
         else if (!Directory.Exists(folder)) throw new InvalidFileException(folder, "refiner folder not found");
 
         var schedulerPath = Path.Combine(folder, "scheduler", "scheduler_config.json");
@@ -80,7 +92,7 @@ public sealed class RefinerModel : IDisposable
         }
         try
         {
-            return new RefinerModel(checkpoint.UNet, checkpoint.Autoencoder, checkpoint.Context, scheduler, conditioning, device);
+            return new RefinerModel(checkpoint.UNet, checkpoint.Autoencoder, checkpoint.Context, scheduler, conditioning, device, conditionSkip);
         }
         catch (ArgumentException e)
         {
@@ -98,24 +110,27 @@ public sealed class RefinerModel : IDisposable
             ["format"] = "betterdepth-refiner",
             ["version"] = 1,
             ["conditioning"] = Conditioning == Conditioning.ImageAndDepth ? "image_and_depth" : "image_only",
+            ["condition_skip"] = ConditionSkip,
             ["output"] = "affine-invariant disparity (decoded [-1, 1] mapped to [0, 1], 1 = near)",
         };
         if (trainingInfo is not null) manifest["training"] = trainingInfo.DeepClone();
         File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     });
 
-    static Conditioning ReadManifest(string path)
+    static (Conditioning Conditioning, bool ConditionSkip) ReadManifest(string path)
     {
         try
         {
             var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
             if (json["format"]?.GetValue<string>() != "betterdepth-refiner") throw new InvalidFileException(path, "format is not 'betterdepth-refiner'");
-            return json["conditioning"]?.GetValue<string>() switch
+            var conditioning = json["conditioning"]?.GetValue<string>() switch
             {
                 "image_and_depth" => Conditioning.ImageAndDepth,
                 "image_only" => Conditioning.ImageOnly,
                 var c => throw new InvalidFileException(path, $"conditioning must be image_and_depth or image_only, got '{c}'"),
             };
+            // absent in refiners written before the option existed: off
+            return (conditioning, json["condition_skip"]?.GetValue<bool>() ?? false);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
     }
@@ -124,20 +139,23 @@ public sealed class RefinerModel : IDisposable
         DiffusionModelConfig.AutoencoderLayout(File.ReadAllText(vaeConfigPath), vaeConfigPath).LatentChannels;
 
     /// <summary>
-    /// The U-Net's prediction (v for a v-prediction model) from the latents in the paper's order
-    /// concat(z_x, z_c, z_t); <paramref name="conditionLatent"/> is ignored without depth conditioning.
-    /// Image and condition latents with batch 1 are broadcast to the noisy latents' batch.
+    /// The refiner's prediction (v for a v-prediction model) from the latents in the paper's order
+    /// concat(z_x, z_c, z_t), plus z_c with the condition skip; <paramref name="conditionLatent"/> is ignored without
+    /// depth conditioning. Image and condition latents with batch 1 are broadcast to the noisy latents' batch.
     /// </summary>
     public Tensor Predict(Tensor imageLatent, Tensor? conditionLatent, Tensor noisyLatent, Tensor timesteps)
     {
         using var scope = NewDisposeScope();
         long batch = noisyLatent.shape[0];
         var parts = new List<Tensor> { Broadcast(imageLatent, batch) };
+        Tensor? condition = null;
         if (Conditioning == Conditioning.ImageAndDepth)
-            parts.Add(Broadcast(conditionLatent ?? throw new ArgumentNullException(nameof(conditionLatent), "a depth-conditioned refiner needs a condition latent"), batch));
+            parts.Add(condition = Broadcast(conditionLatent ?? throw new ArgumentNullException(nameof(conditionLatent), "a depth-conditioned refiner needs a condition latent"), batch));
         parts.Add(noisyLatent);
         var input = cat(parts, dim: 1);
-        return Unet.forward(input, timesteps, Context.ForBatch(batch)).MoveToOuterDisposeScope();
+        var output = Unet.forward(input, timesteps, Context.ForBatch(batch));
+        if (ConditionSkip) output = output + condition!;
+        return output.MoveToOuterDisposeScope();
     }
 
     static Tensor Broadcast(Tensor latent, long batch) =>

@@ -42,6 +42,8 @@ public static class RefinerTraining
             foreach (var p in model.Context.parameters()) p.requires_grad = true;
         if (model.Conditioning != config.ConditioningMode)
             throw new ArgumentException($"the refiner is {model.Conditioning}-conditioned but the config says {config.Conditioning}");
+        if (model.ConditionSkip != config.ConditionSkip)
+            throw new ArgumentException($"the refiner's condition skip is {(model.ConditionSkip ? "on" : "off")} but the config says condition_skip: {config.ConditionSkip.ToString().ToLowerInvariant()}");
         var parameters = RefinerTrainer.TrainableParameters(model);
         using var optimizer = optim.Adam(parameters, lr: config.LearningRate);
         if (resume) TrainingCheckpoint.LoadOptimizer(runDir, optimizer);
@@ -68,7 +70,7 @@ public static class RefinerTraining
             }
             return loaded;
         }
-        return RefinerModel.Create(ModelConfigs.Load(config.Model, config.BaseDir), config.ConditioningMode, scheduler, config.Seed, device);
+        return RefinerModel.Create(ModelConfigs.Load(config.Model, config.BaseDir), config.ConditioningMode, scheduler, config.Seed, device, config.ConditionSkip);
     }
 
     /// <summary>"marigold-v1.0" (SD 2's scaled-linear, v-prediction, leading spacing), "marigold-v1.1" (zero SNR, trailing), or a scheduler_config.json.</summary>

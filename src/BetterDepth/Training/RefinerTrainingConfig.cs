@@ -36,6 +36,8 @@ public sealed record RefinerTrainingConfig
     [JsonPropertyName("local_patch_masking")] public bool LocalPatchMasking { get; init; } = true;
     [JsonPropertyName("patch_size")] public int PatchSize { get; init; } = 8;
     [JsonPropertyName("eta")] public double Eta { get; init; } = 0.1;
+    /// <summary>The U-Net predicts x0 - z_c (see <see cref="Refinement.RefinerModel.ConditionSkip"/>); needs x0 prediction.</summary>
+    [JsonPropertyName("condition_skip")] public bool ConditionSkip { get; init; }
 
     [JsonPropertyName("datasets")] public List<TrainingDatasetEntry> Datasets { get; init; } = [];
     /// <summary>The frozen feed-forward prior whose predictions condition the refiner (a PriorRegistry spec).</summary>

@@ -1,3 +1,4 @@
+using BetterDepth.Diffusion;
 using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using TorchSharp;
@@ -18,6 +19,48 @@ public class RefinerModelTests
         using var t = tensor(new long[] { 10, 900 });
         model.Unet.eval();
         return model.Predict(zx, model.Conditioning == Conditioning.ImageAndDepth ? zc : null, zt, t);
+    }
+
+    [Fact]
+    public void ConditionSkipAddsTheConditionLatentAndSurvivesReload()
+    {
+        var x0 = SchedulerConfig.MarigoldV1_0 with { PredictionType = PredictionType.Sample };
+        using var plain = RefinerModel.Create(ModelConfigs.Load("tiny"), Conditioning.ImageAndDepth, x0, 5, CPU);
+        using var skip = RefinerModel.Create(ModelConfigs.Load("tiny"), Conditioning.ImageAndDepth, x0, 5, CPU, conditionSkip: true);
+        using var withSkip = Predict(skip, 4);
+        using var without = Predict(plain, 4);
+        // same seed, same weights: the difference is z_c (drawn second in Predict), broadcast over the batch
+        using var g = new Generator(4, CPU);
+        int c = skip.Autoencoder.LatentChannels;
+        using var zx = randn([1, c, 8, 8], generator: g);
+        using var zc = randn([1, c, 8, 8], generator: g);
+        Assert.True((withSkip - without).allclose(zc.expand(2, -1, -1, -1), rtol: 0, atol: 1e-5));
+
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        skip.Save(folder);
+        using var loaded = RefinerModel.Load(folder, CPU);
+        Assert.True(loaded.ConditionSkip);
+        using var reloaded = Predict(loaded, 4);
+        Assert.True(reloaded.eq(withSkip).all().item<bool>());
+        using var plainLoaded = RefinerModel.Load(SaveTo(plain), CPU);
+        Assert.False(plainLoaded.ConditionSkip);
+    }
+
+    static string SaveTo(RefinerModel model)
+    {
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        model.Save(folder);
+        return folder;
+    }
+
+    [Theory]
+    [InlineData(Conditioning.ImageOnly, PredictionType.Sample)]
+    [InlineData(Conditioning.ImageAndDepth, PredictionType.VPrediction)]
+    public void ConditionSkipNeedsDepthConditioningAndX0Prediction(Conditioning conditioning, PredictionType prediction)
+    {
+        var e = Assert.Throws<ArgumentException>(() => RefinerModel.Create(ModelConfigs.Load("tiny"), conditioning,
+            SchedulerConfig.MarigoldV1_0 with { PredictionType = prediction }, 1, CPU, conditionSkip: true));
+        Assert.Contains("condition skip", e.Message);
     }
 
     [Fact]

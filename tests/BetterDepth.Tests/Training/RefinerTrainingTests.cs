@@ -62,6 +62,24 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
     }
 
     [Fact]
+    public void ConditionSkipTrainsAnX0RefinerThatKeepsTheSkipAndRejectsV()
+    {
+        var schedulers = Path.Combine(TestData.RepoRoot, "configs", "schedulers", "sample-trailing-zsnr.json");
+        var config = runs.Config($", \"condition_skip\": true, \"scheduler\": \"{schedulers.Replace("\\", "/")}\"", iterations: 2, name: "skip.json");
+        var run = runs.NewRun("skip");
+        RefinerTraining.Run(config, run, resume: false, null, CancellationToken.None);
+        using var trained = BetterDepth.Refinement.RefinerModel.Load(Path.Combine(run, "final"), TorchSharp.torch.CPU);
+        Assert.True(trained.ConditionSkip);
+        // resuming with the skip switched off is refused rather than silently changing the model
+        var off = config with { ConditionSkip = false };
+        var again = runs.NewRun("skip-off");
+        RefinerTraining.Run(config, again, false, null, CancellationToken.None, stopAfter: 1);
+        Assert.Contains("condition skip", Assert.Throws<ArgumentException>(() => RefinerTraining.Run(off, again, true, null, CancellationToken.None)).Message);
+        var v = runs.Config(", \"condition_skip\": true", name: "skip-v.json");
+        Assert.Contains("condition skip", Assert.Throws<ArgumentException>(() => RefinerTraining.Run(v, runs.NewRun("skip-v"), false, null, CancellationToken.None)).Message);
+    }
+
+    [Fact]
     public void ResumeWithoutACheckpointIsAnError()
     {
         var e = Assert.Throws<ArgumentException>(() => RefinerTraining.Run(runs.Config(), runs.NewRun("none"), true, null, CancellationToken.None));
