@@ -19,7 +19,7 @@ if [ ! -f data/synth-160/dataset.json ]; then
 fi
 
 runs=("$@")
-[ ${#runs[@]} -gt 0 ] || runs=(image-only depth-conditioning pre-alignment full-seed7 full-seed8 full-400 full-degraded-prior full-eta0.2 full-eta0.3)
+[ ${#runs[@]} -gt 0 ] || runs=(image-only depth-conditioning pre-alignment full-seed7 full-seed8 full-400 full-degraded-prior full-eta0.2 full-eta0.3 full-skip)
 
 for name in "${runs[@]}"; do
   run="$out/$name"
@@ -46,9 +46,11 @@ for seed in 2026 2027; do
     evaluate "$name" "$prior" "$seed" "$out/$name/final"
   done
   # plug-and-play: each refiner with the prior it was not trained with
-  mkdir -p "$out/eval/full-seed7/degraded-0" "$out/eval/full-degraded-prior/learned" "$out/eval/default-5k/learned"
+  mkdir -p "$out/eval/full-seed7/degraded-0" "$out/eval/full-degraded-prior/learned" "$out/eval/full-skip/degraded-0" "$out/eval/default-skip-5k/learned"
   [ -d "$out/full-seed7/final" ] && evaluate full-seed7 degraded:0 "$seed" "$out/full-seed7/final"
   [ -d "$out/full-degraded-prior/final" ] && evaluate full-degraded-prior learned "$seed" "$out/full-degraded-prior/final"
-  evaluate default-5k learned "$seed" models/refiner
+  [ -d "$out/full-skip/final" ] && evaluate full-skip degraded:0 "$seed" "$out/full-skip/final"
+  # the shipped refiner (models/refiner: configs/train/default.json, 5000 iterations, condition skip)
+  evaluate default-skip-5k learned "$seed" models/refiner
 done
 dotnet run experiments/miniature/table.cs -- "$out/eval" | tee "$out/tables.md"

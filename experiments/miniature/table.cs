@@ -59,7 +59,16 @@ Table("Ablation (tiny U-Net, 2000 iterations, learned CNN prior)",
     ("+ local patch masking (full), training seed 7", "full-seed7", "learned", "refined_summary.json"),
     ("+ local patch masking (full), training seed 8", "full-seed8", "learned", "refined_summary.json"),
     ("full, 5000 iterations (the first shipped refiner)", "default-5k", "learned", "refined_summary.json"),
-    ("full, 5000 iterations + EMA 0.999", "full-5k-ema", "learned", "refined_summary.json"),
+]);
+Table("Condition skip (x0 = z_c + U-Net output; not in the paper, for refiners trained from scratch)",
+[
+    ("prior alone (learned CNN)", "*", "learned", "prior_summary.json"),
+    ("full recipe, 2000 iterations, training seed 7", "full-seed7", "learned", "refined_summary.json"),
+    ("full recipe + condition skip, 2000 iterations", "full-skip", "learned", "refined_summary.json"),
+    ("full recipe + condition skip, 5000 iterations (models/refiner)", "default-skip-5k", "learned", "refined_summary.json"),
+    ("degraded prior alone", "*", "degraded-0", "prior_summary.json"),
+    ("+ refiner trained with the learned prior", "full-seed7", "degraded-0", "refined_summary.json"),
+    ("+ refiner trained with the learned prior, condition skip", "full-skip", "degraded-0", "refined_summary.json"),
 ]);
 Table("Plug-and-play: refiners applied to a prior they were not trained with",
 [

@@ -66,7 +66,7 @@ public sealed class TrainingLog
 public static class LossPlot
 {
     static readonly (byte R, byte G, byte B)[] Palette =
-        [(30, 90, 200), (220, 60, 40), (40, 160, 70), (150, 70, 190), (230, 140, 20), (20, 170, 180), (120, 120, 120), (200, 60, 150), (110, 80, 40)];
+        [(30, 90, 200), (220, 60, 40), (40, 160, 70), (150, 70, 190), (230, 140, 20), (20, 170, 180), (120, 120, 120), (200, 60, 150), (110, 80, 40), (0, 0, 0), (160, 160, 40), (90, 150, 255)];
 
     public static RgbImage Render(IReadOnlyList<(int Iteration, double Loss)> points, string title, int width = 640, int height = 400) =>
         Render([("", points)], title, width, height, rawValues: true);
