@@ -32,31 +32,37 @@ public static class ColorMaps
         if (valid is not null && valid.Length != map.PixelCount)
             throw new ArgumentException($"mask holds {valid.Length} values, map {map.Width}x{map.Height} has {map.PixelCount}", nameof(valid));
         bool metric = map.Kind is DepthKind.Depth or DepthKind.Disparity;
-        bool IsValid(int i) => (valid is null || valid[i]) && float.IsFinite(map.Values[i]) && (!metric || map.Values[i] > 0);
-
+        var values = map.Values;
+        // One pass marks the valid pixels (kept in a local array: a closure per pixel cost more than the colouring).
+        var usable = new bool[values.Length];
         float lo = float.MaxValue, hi = float.MinValue;
-        for (int i = 0; i < map.PixelCount; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            if (!IsValid(i)) continue;
-            lo = Math.Min(lo, map.Values[i]);
-            hi = Math.Max(hi, map.Values[i]);
+            float v = values[i];
+            if ((valid is not null && !valid[i]) || !float.IsFinite(v) || (metric && v <= 0)) continue;
+            usable[i] = true;
+            lo = Math.Min(lo, v);
+            hi = Math.Max(hi, v);
         }
         lo = min ?? lo;
         hi = max ?? hi;
         if (min is not null && max is not null && !(max > min)) throw new ArgumentException($"colour range max ({max}) must exceed min ({min})", nameof(max));
 
         var image = new RgbImage(map.Width, map.Height);
+        var data = image.Data;
         var table = Table(colorMap);
         // Positions go through a table of LevelCount colours: per pixel one index instead of the map's arithmetic
         // (at 4096 levels a colour differs from the exact one by at most one step of a channel).
         double scale = hi > lo ? (LevelCount - 1) / (double)(hi - lo) : 0;
-        for (int i = 0; i < map.PixelCount; i++)
+        for (int i = 0; i < values.Length; i++)
         {
-            if (!IsValid(i)) continue; // stays black
-            int level = (int)Math.Round(Math.Clamp((map.Values[i] - lo) * scale, 0, LevelCount - 1));
-            image.Data[i * 3] = table[level * 3];
-            image.Data[i * 3 + 1] = table[level * 3 + 1];
-            image.Data[i * 3 + 2] = table[level * 3 + 2];
+            if (!usable[i]) continue; // stays black
+            double position = (values[i] - lo) * scale + 0.5; // + 0.5 then truncation rounds half up
+            int level = position <= 0 ? 0 : position >= LevelCount - 1 ? LevelCount - 1 : (int)position;
+            int t = level * 3, o = i * 3;
+            data[o] = table[t];
+            data[o + 1] = table[t + 1];
+            data[o + 2] = table[t + 2];
         }
         return image;
     }
