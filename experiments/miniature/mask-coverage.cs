@@ -11,8 +11,7 @@ using BetterDepth.Training;
 
 int count = args.Length > 0 ? int.Parse(args[0]) : 60;
 var dataset = EvaluationDataset.Open("data/synth-160/dataset.json", null, "data/synth-160/train.txt");
-var byPath = dataset.Samples.ToDictionary(s => s.RgbPath);
-var groundTruth = (string key) => { var gt = byPath[key].LoadGroundTruth(); return (gt.Depth, gt.Valid); };
+var groundTruth = dataset.GroundTruthByRgbPath();
 foreach (var spec in new[] { "learned:models/prior-cnn/prior.safetensors", "degraded:0" })
 {
     using var prior = PriorRegistry.Create(spec, new PriorOptions { GroundTruth = groundTruth });

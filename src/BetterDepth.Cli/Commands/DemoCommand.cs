@@ -50,7 +50,7 @@ public static class DemoCommand
             TorchDevice.ConfigureThreads();
             var dataset = EvaluationDataset.Open(Path.Combine(scenes, "dataset.json"), null, Path.Combine(scenes, "all.txt"));
             var priorSpec = parse.GetValue(prior)!;
-            using var depthPrior = PriorRegistry.Create(priorSpec, new PriorOptions { GroundTruth = GroundTruthByImagePath(dataset) });
+            using var depthPrior = PriorRegistry.Create(priorSpec, new PriorOptions { GroundTruth = dataset.GroundTruthByRgbPath() });
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions { Steps = parse.GetValue(steps), EnsembleSize = parse.GetValue(ensemble), ProcessingResolution = 0, Seed = 0 };
             options.Validate();
@@ -75,18 +75,6 @@ public static class DemoCommand
         (DetailMetrics.DbeAccuracy, "DBE_acc px", false), (DetailMetrics.DbeCompleteness, "DBE_comp px", false),
         (DetailMetrics.EdgePrecision, "edge P %", true), (DetailMetrics.EdgeRecall, "edge R %", true),
     ];
-
-    /// <summary>The scenes' own labels, for the <c>degraded</c> prior (the pipeline passes each image's dataset path as its key).</summary>
-    static Func<string, (DepthMap Depth, bool[] Valid)> GroundTruthByImagePath(EvaluationDataset dataset)
-    {
-        var byPath = dataset.Samples.ToDictionary(s => s.RgbPath);
-        return key =>
-        {
-            if (!byPath.TryGetValue(key, out var sample)) throw new ArgumentException($"degraded prior: {key} is not a scene of {dataset.DataDir}");
-            var gt = sample.LoadGroundTruth();
-            return (gt.Depth, gt.Valid);
-        };
-    }
 
     static void PrintTable(ExperimentResult result, string priorSpec)
     {

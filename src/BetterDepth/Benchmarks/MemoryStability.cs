@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
@@ -44,15 +45,10 @@ public static class MemoryStability
         }
         double seconds = clock.Elapsed.TotalSeconds;
         double managedEnd = GC.GetTotalMemory(forceFullCollection: true) / MiB;
+        // least-squares slope of RSS over the image index: MiB per image
+        var slope = LeastSquares.Fit(samples.Select(s => (float)s.Image).ToArray(), samples.Select(s => (float)s.RssMiB).ToArray(),
+            Enumerable.Repeat(true, samples.Count).ToArray()).Scale;
         return new MemoryStabilityResult(config, imageSize, images, warmupImages, seconds, rssStart, samples[^1].RssMiB,
-            samples.Max(s => s.RssMiB), Slope(samples) * 1000, managedStart, managedEnd);
-    }
-
-    /// <summary>Least-squares slope of RSS over the image index (MiB per image).</summary>
-    static double Slope(List<(double X, double Y)> points)
-    {
-        double mx = points.Average(p => p.X), my = points.Average(p => p.Y);
-        double sxy = points.Sum(p => (p.X - mx) * (p.Y - my)), sxx = points.Sum(p => (p.X - mx) * (p.X - mx));
-        return sxx > 0 ? sxy / sxx : 0;
+            samples.Max(s => s.RssMiB), slope * 1000, managedStart, managedEnd);
     }
 }

@@ -24,6 +24,21 @@ public abstract class EvaluationDataset
     public DepthRange Range { get; }
     public virtual bool DetailMetricsByDefault => false;
     public abstract IReadOnlyList<EvaluationSample> Samples { get; }
+    /// <summary>
+    /// Each sample's ground truth by its RGB path (the key the pipeline gives priors), for priors made from the label
+    /// (<c>degraded</c>). Loaded on each call, so nothing is held between samples.
+    /// </summary>
+    public Func<string, (Imaging.DepthMap Depth, bool[] Valid)> GroundTruthByRgbPath()
+    {
+        var byPath = Samples.ToDictionary(s => s.RgbPath);
+        return key =>
+        {
+            if (!byPath.TryGetValue(key, out var sample)) throw new ArgumentException($"no ground truth for {key}: it is not a sample of {DataDir}");
+            var gt = sample.LoadGroundTruth();
+            return (gt.Depth, gt.Valid);
+        };
+    }
+
     /// <summary>Split lines skipped because the benchmark has no ground truth for them (KITTI's "None").</summary>
     public virtual int LinesWithoutGroundTruth => 0;
 

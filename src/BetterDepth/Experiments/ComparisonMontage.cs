@@ -67,9 +67,9 @@ public static class ComparisonMontage
 
     static (float, float) Range(DepthMap map, bool[] valid)
     {
-        var values = map.Values.Where((_, i) => valid[i]).Order().ToArray();
+        var values = map.Values.Where((_, i) => valid[i]).ToArray();
         if (values.Length == 0) return (0, 1);
-        return ((float)QuantileNormalization.Quantile(values, 0.01), (float)QuantileNormalization.Quantile(values, 0.99));
+        return ((float)OrderStatistics.Quantile(values, 0.01), (float)OrderStatistics.Quantile(values, 0.99));
     }
 
     static DepthMap RelativeError(DepthMap prediction, DepthMap gt, bool[] valid)
