@@ -1,20 +1,25 @@
 #:project ../src/BetterDepth/BetterDepth.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
-// Where the time of writing one prediction's PNGs goes, on a real disparity map (a rendered indoor scene), and what a
-// faster deflate level would buy. Usage (from the repository root): dotnet run bench/png-writing.cs -- [SIZE=512]
-using System.Buffers.Binary;
+#:property TieredCompilationQuickJitForLoops=false
+// Where the time of writing one prediction goes, and what each zlib level costs and buys. Three maps: a real
+// prediction (the NYU sample's image through the shipped learned prior and refiner, at its own 565x427; diffusion
+// output carries fine texture that deflates far worse than clean ground truth) and two real ground truths (NYU depth as
+// disparity, Middlebury disparity). Usage (from the repository root): dotnet run -c Release bench/png-writing.cs
 using System.Diagnostics;
-using System.IO.Compression;
 using BetterDepth.Imaging;
 using BetterDepth.Imaging.Png;
-using BetterDepth.Synthetic;
+using BetterDepth.Priors;
+using BetterDepth.Refinement;
 
-int size = args.Length > 0 ? int.Parse(args[0]) : 512;
-var depth = SceneRenderer.Render(5, SceneKind.Indoor, size, size).Depth;
-var disparity = new DepthMap(size, size, DepthKind.AffineDisparity, depth.Values.Select(v => v > 0 ? 1f / v : 0f).ToArray());
-float max = disparity.Values.Max();
-var units = disparity.Values.Select(v => (ushort)Math.Round(v / max * 65535)).ToArray();
+var realRgbd = Environment.GetEnvironmentVariable("BETTERDEPTH_REAL_RGBD") ?? Path.Combine("..", "shared", "data", "real-rgbd");
+var nyu = Path.Combine(realRgbd, "nyu-crop");
+var maps = new List<(string Name, DepthMap Disparity)>
+{
+    ("refined prediction, NYU 565x427", Refine(ImageFile.ReadRgb(Path.Combine(nyu, "rgb.jpg")))),
+    ("NYU ground truth 565x427", ToDisparity(DepthFile.ReadPng16(Path.Combine(nyu, "depth.png"), 0.001))),
+    ("Middlebury ground truth 741x497", DepthFile.ReadPfm(Path.Combine(realRgbd, "middlebury2014-motorcycle", "disp0GT.pfm"), DepthKind.Disparity)),
+};
 var dir = Directory.CreateTempSubdirectory("png-writing").FullName;
 
 double Best(Action action)
@@ -25,51 +30,41 @@ double Best(Action action)
     return best;
 }
 
-var colour = ColorMaps.Colorize(disparity);
-Console.WriteLine($"{size}x{size} disparity of a rendered indoor scene; best of 9 after a warm-up, ms");
-Console.WriteLine($"colour map (Colorize)                 {Best(() => ColorMaps.Colorize(disparity)),7:F1}");
-Console.WriteLine($"16-bit PNG, encoded in memory         {Best(() => PngWriter.WriteGray16(new MemoryStream(), size, size, units)),7:F1}");
-Console.WriteLine($"16-bit PNG, written to a file         {Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),7:F1}");
-Console.WriteLine($"colour PNG, encoded in memory         {Best(() => PngWriter.WriteRgb8(new MemoryStream(), size, size, colour.Data)),7:F1}");
-Console.WriteLine($"npy, written to a file                {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),7:F1}");
-
-// The deflate step alone at both levels: the filtered rows are recovered from the encoder's own IDAT, then deflated again.
-foreach (var (name, encode) in new (string, Action<Stream>)[]
+Console.WriteLine("best of 9 after a warm-up, ms (KiB)");
+foreach (var (name, disparity) in maps)
 {
-    ("16-bit PNG", s => PngWriter.WriteGray16(s, size, size, units)),
-    ("colour PNG", s => PngWriter.WriteRgb8(s, size, size, colour.Data)),
-})
-{
-    var png = new MemoryStream();
-    encode(png);
-    var filtered = FilteredRows(png.ToArray());
-    foreach (var level in new[] { CompressionLevel.Optimal, CompressionLevel.Fastest })
+    int w = disparity.Width, h = disparity.Height;
+    float max = disparity.Values.Where(float.IsFinite).Max();
+    var units = disparity.Values.Select(v => float.IsFinite(v) ? (ushort)Math.Round(v / max * 65535) : (ushort)0).ToArray();
+    var colour = ColorMaps.Colorize(disparity);
+    Console.WriteLine($"{name}");
+    Console.WriteLine($"  colour map (Colorize)        {Best(() => ColorMaps.Colorize(disparity)),6:F1}");
+    Console.WriteLine($"  npy, written to a file       {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),6:F1}");
+    Console.WriteLine($"  16-bit PNG, written to a file{Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),6:F1}   (level {PngWriter.DefaultCompressionLevel})");
+    foreach (var (kind, encode) in new (string, Action<Stream, int>)[]
     {
-        long bytes = 0;
-        double ms = Best(() =>
+        ("16-bit", (s, level) => PngWriter.WriteGray16(s, w, h, units, level)),
+        ("colour", (s, level) => PngWriter.WriteRgb8(s, w, h, colour.Data, level)),
+    })
+    {
+        var cells = new List<string>();
+        foreach (int level in new[] { 1, 2, 3, 4, 5, 6, 9 })
         {
-            var output = new MemoryStream();
-            using (var zlib = new ZLibStream(output, level, leaveOpen: true)) zlib.Write(filtered);
-            bytes = output.Length;
-        });
-        Console.WriteLine($"{name} deflate at {level,-8}          {ms,7:F1}   {bytes / 1024,5} KiB");
+            long bytes = 0;
+            double ms = Best(() => { var s = new MemoryStream(); encode(s, level); bytes = s.Length; });
+            cells.Add($"L{level} {ms,5:F1} ({bytes / 1024,4})");
+        }
+        Console.WriteLine($"  {kind} PNG in memory  " + string.Join("  ", cells));
     }
 }
 Directory.Delete(dir, recursive: true);
 
-static byte[] FilteredRows(byte[] png)
+static DepthMap Refine(RgbImage image)
 {
-    for (int offset = 8; offset < png.Length;)
-    {
-        int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(offset));
-        if (System.Text.Encoding.ASCII.GetString(png, offset + 4, 4) == "IDAT")
-        {
-            using var inflate = new ZLibStream(new MemoryStream(png, offset + 8, length), CompressionMode.Decompress);
-            var rows = new MemoryStream();
-            inflate.CopyTo(rows);
-            return rows.ToArray();
-        }
-        offset += length + 12;
-    }
-    throw new InvalidDataException("no IDAT chunk");
+    using var prior = PriorRegistry.Create("learned");
+    using var refiner = RefinerModel.Load(Path.Combine("models", "refiner"), TorchSharp.torch.CPU);
+    return new RefinementPipeline(prior, refiner, new RefinementOptions { ProcessingResolution = 0 }).Run(image).Refined;
 }
+
+static DepthMap ToDisparity(DepthMap depth) =>
+    new(depth.Width, depth.Height, DepthKind.AffineDisparity, depth.Values.Select(v => v > 0 ? 1f / v : 0f).ToArray());

@@ -66,8 +66,10 @@ public static class BenchCommand
         var process = Environment.ProcessPath;
         if (process is null) return null;
         var lead = new List<string>();
+        // args[0] names the CLI assembly even under the apphost, which takes no assembly argument: only the dotnet host does
         var entry = Environment.GetCommandLineArgs()[0];
-        if (entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) lead.Add(entry);
+        bool viaDotnetHost = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        if (viaDotnetHost && entry.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)) lead.Add(entry);
         lead.AddRange(["bench", "--device", device]);
         return new ChildCommand(process, lead);
     }

@@ -23,11 +23,12 @@ public static class PredictCommand
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var formats = new Option<string>("--formats") { Description = "Comma-separated: npy, png16, color, ply, pfm", DefaultValueFactory = _ => "npy,png16,color" };
         var intrinsics = new Option<string?>("--intrinsics") { Description = "Camera intrinsics JSON {fx, fy, cx, cy} for the point cloud" };
+        var savePrior = new Option<bool>("--save-prior") { Description = "Also write the prior's own prediction (NAME_prior.*)" };
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
 
         var command = new Command("predict", "Refine the depth of images: prior -> conditional latent diffusion -> affine-invariant disparity.")
         {
-            inputs, prior, refinerPath, steps, ensemble, reduce, res, seed, batch, device, formats, intrinsics, output,
+            inputs, prior, refinerPath, steps, ensemble, reduce, res, seed, batch, device, formats, intrinsics, savePrior, output,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
@@ -47,7 +48,7 @@ public static class PredictCommand
             };
             options.Validate();
             var writer = new PredictionWriter(OutputFormatsParser.Parse(parse.GetValue(formats)!),
-                parse.GetValue(intrinsics) is { } k ? CameraIntrinsics.Load(k) : null);
+                parse.GetValue(intrinsics) is { } k ? CameraIntrinsics.Load(k) : null, savePrior: parse.GetValue(savePrior));
             var images = ImageInputs.Expand(parse.GetValue(inputs)!);
             var outDir = parse.GetValue(output)!;
 

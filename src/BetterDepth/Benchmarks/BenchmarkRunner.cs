@@ -25,7 +25,7 @@ public static class BenchmarkRunner
         {
             "FLOPs count convolutions, linear layers and the two attention matmuls (2 FLOPs per multiply-add); bias adds, norms, activations, softmax, residual adds and resampling are not counted.",
             "Times are the best of the timed runs after a warm-up (matmul, U-Net, ONNX prior); each pipeline stage is its best over the runs and end-to-end is their sum; training it/s is from the median iteration (the best iteration is given too).",
-            "U-Net compute in the overhead fraction = steps x the best isolated U-Net forward at that size (including one forward timed after each pipeline run, under the same load); autoencoder = encode + decode stages.",
+            "U-Net compute in the overhead fraction = the U-Net calls as timed inside the pipeline run (best per step over the runs); autoencoder = encode + decode stages; the isolated forward is given beside it.",
             "Memory: one child process per (model, size); baseline = RSS after building the model, peak = VmHWM after one image.",
         };
         Directory.CreateDirectory(options.ScratchDir);
@@ -48,10 +48,8 @@ public static class BenchmarkRunner
                     var forward = UNetThroughput.Measure(refiner, config, size, attainable, options.MinSeconds, ct);
                     unet.Add(forward);
                     status?.Report($"predict {config} {size}px");
-                    var oneForward = UNetThroughput.ForwardTimer(refiner, forward.LatentSize);
                     pipeline.Add(PipelineBenchmark.Measure(refiner, prior, config, size, options.Steps, options.PipelineRuns,
-                        forward.BestSeconds, () => Timing.Measure(oneForward, warmup: 0, minRuns: 1, maxRuns: 1, minSeconds: 0, ct: ct).Best,
-                        Path.Combine(options.ScratchDir, "predict"), ct));
+                        forward.BestSeconds, Path.Combine(options.ScratchDir, "predict"), ct));
                 }
             }
 

@@ -28,7 +28,7 @@ public static class MemoryStability
         // A few different scenes in turn, so the prior and the normalisation see changing content.
         var scenes = Enumerable.Range(0, 4).Select(i => SceneRenderer.Render(100 + i, i % 2 == 0 ? SceneKind.Indoor : SceneKind.Outdoor, imageSize, imageSize).Image).ToArray();
         var pipeline = new RefinementPipeline(prior, refiner, new RefinementOptions { Steps = steps, ProcessingResolution = imageSize });
-        var writer = new PredictionWriter(PipelineBenchmark.Formats);
+        var writer = new PredictionWriter(PipelineBenchmark.Formats, savePrior: true); // every writing path, not only predict's default
         Directory.CreateDirectory(scratchDir);
         var stem = Path.Combine(scratchDir, "stability");
 

@@ -16,7 +16,7 @@ public static class DepthCondition
         // Quantile normalisation counts only positive values as valid, and is invariant to a shift, so the
         // map is first shifted to start at 1: negative or zero outputs (an affine prior may give them) stay usable.
         var disparity = ShiftedPositive(AsDisparity(prior));
-        var (normalized, _, _) = QuantileNormalization.Normalize(disparity, FiniteMask(disparity));
+        var (normalized, _, _) = QuantileNormalization.Normalize(disparity, valid: null);
         return normalized;
     }
 
@@ -45,14 +45,11 @@ public static class DepthCondition
         foreach (var v in m.Values) if (float.IsFinite(v) && v < min) min = v;
         if (float.IsPositiveInfinity(min)) throw new ArgumentException("the prior's prediction has no finite value");
         var shifted = new float[m.PixelCount];
-        for (int i = 0; i < shifted.Length; i++) shifted[i] = m.Values[i] - min + 1f;
+        for (int i = 0; i < shifted.Length; i++)
+        {
+            float v = m.Values[i] - min + 1f;
+            shifted[i] = float.IsFinite(v) ? v : 0f; // not positive, so invalid: normalisation puts it on the far plane
+        }
         return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, shifted);
-    }
-
-    static bool[] FiniteMask(DepthMap m)
-    {
-        var valid = new bool[m.PixelCount];
-        for (int i = 0; i < valid.Length; i++) valid[i] = float.IsFinite(m.Values[i]);
-        return valid;
     }
 }

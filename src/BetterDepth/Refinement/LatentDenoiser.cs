@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,8 +11,11 @@ namespace BetterDepth.Refinement;
 /// </summary>
 public sealed class LatentDenoiser(RefinerModel model)
 {
-    /// <summary>Called after each denoising step with (step index, total steps) so callers can time or report it.</summary>
-    public Action<int, int>? StepCompleted { get; set; }
+    /// <summary>
+    /// When set, each step books its U-Net call as "U-Net step i" and the rest of the step (scheduler update, timestep
+    /// tensor) as "scheduler step i", so the time spent in the model is measured in the run itself.
+    /// </summary>
+    public StageTimings? Timings { get; set; }
 
     public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, int members, int steps, Generator generator, CancellationToken ct = default)
     {
@@ -36,13 +40,18 @@ public sealed class LatentDenoiser(RefinerModel model)
         foreach (long t in scheduler.Timesteps)
         {
             ct.ThrowIfCancellationRequested();
+            index++;
+            long start = Stopwatch.GetTimestamp();
             using var scope = NewDisposeScope();
             using var timesteps = full([members], t, dtype: ScalarType.Int64, device: latent.device);
+            long forwardStart = Stopwatch.GetTimestamp();
             using var prediction = model.Predict(imageLatent, conditionLatent, latent, timesteps);
+            double forward = Stopwatch.GetElapsedTime(forwardStart).TotalSeconds;
             using var step = scheduler.Step(prediction, t, latent);
             latent.Dispose();
             latent = step.PrevSample.clone().MoveToOuterDisposeScope();
-            StepCompleted?.Invoke(++index, scheduler.Timesteps.Count);
+            Timings?.Add($"U-Net step {index}", forward);
+            Timings?.Add($"scheduler step {index}", Stopwatch.GetElapsedTime(start).TotalSeconds - forward);
         }
         return latent;
     }

@@ -3,16 +3,18 @@ using BetterDepth.Imaging;
 namespace BetterDepth.Refinement;
 
 /// <summary>
-/// Writes a result's maps beside each other: <c>STEM.*</c> (refined), <c>STEM_prior.*</c>, <c>STEM_uncertainty.*</c>.
-/// Every file is written atomically, so an interrupted run leaves whole files or none.
+/// Writes a result's maps beside each other: <c>STEM.*</c> (refined), <c>STEM_uncertainty.*</c> (ensembles) and, when
+/// asked for, <c>STEM_prior.*</c>. The prior's files are opt-in: they double the encoding work per image and the prior
+/// alone is what <c>betterdepth prior</c> writes. Every file is written atomically, so an interrupted run leaves whole
+/// files or none.
 /// </summary>
-public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? intrinsics = null, double plyShift = 0.1)
+public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? intrinsics = null, double plyShift = 0.1, bool savePrior = false)
 {
     public IReadOnlyList<string> Write(string outputStem, RgbImage image, RefinementResult result)
     {
         var files = new List<(string Path, Action Write)>();
         files.AddRange(Files(outputStem, image, result.Refined));
-        files.AddRange(Files(outputStem + "_prior", image, result.Prior));
+        if (savePrior) files.AddRange(Files(outputStem + "_prior", image, result.Prior));
         if (result.Uncertainty is { } u) files.AddRange(Files(outputStem + "_uncertainty", image, u, pointCloud: false));
         return WriteAll(files);
     }

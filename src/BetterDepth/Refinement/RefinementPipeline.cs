@@ -22,7 +22,7 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
 
         var resized = timings.Time("resize", () => Resampling.Resize(image, size.Width, size.Height, ResizeFilter.Bilinear, antialias: true));
         var priorDepth = timings.Time("prior", () => prior.Predict(resized, imageKey, ct));
-        var condition = DepthCondition.FromPrior(priorDepth);
+        var condition = timings.Time("condition", () => DepthCondition.FromPrior(priorDepth));
         ct.ThrowIfCancellationRequested();
 
         var members = new List<DepthMap>(options.EnsembleSize);
@@ -41,18 +41,12 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
 
             using var generator = new Generator((ulong)options.Seed, device);
             int batch = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
-            var denoiser = new LatentDenoiser(refiner);
+            var denoiser = new LatentDenoiser(refiner) { Timings = timings };
             // Every member's starting noise is drawn up front, so member k is the same whatever the batch size.
             using var noise = denoiser.InitialNoise(imageLatent, options.EnsembleSize, generator);
             for (int first = 0; first < options.EnsembleSize; first += batch)
             {
                 int count = Math.Min(batch, options.EnsembleSize - first);
-                var stepStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                denoiser.StepCompleted = (i, _) =>
-                {
-                    timings.Add($"denoise step {i}", System.Diagnostics.Stopwatch.GetElapsedTime(stepStart).TotalSeconds);
-                    stepStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                };
                 using var start = noise[TensorIndex.Slice(first, first + count)];
                 using var latent = denoiser.Sample(imageLatent, conditionLatent, start, options.Steps, ct);
                 timings.Time("decode", () =>

@@ -57,7 +57,11 @@ public sealed class RefinerModel : IDisposable
     public static int InputChannels(int latentChannels, Conditioning conditioning) =>
         latentChannels * (conditioning == Conditioning.ImageAndDepth ? 3 : 2);
 
-    /// <summary>A fresh, untrained refiner of a named model setting (configs/models/NAME.json) for training from scratch.</summary>
+    /// <summary>
+    /// A fresh, untrained refiner of a named model setting (configs/models/NAME.json) for training from scratch. The
+    /// layers initialise themselves from libtorch's global generator, seeded here: the same seed gives the same weights
+    /// unless another thread of the process draws from that generator meanwhile.
+    /// </summary>
     public static RefinerModel Create(DiffusionModelConfig config, Conditioning conditioning, SchedulerConfig scheduler, int seed, Device device,
         bool conditionSkip = false)
     {

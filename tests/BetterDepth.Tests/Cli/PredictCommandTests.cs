@@ -37,7 +37,7 @@ public class PredictCommandTests
         File.WriteAllBytes(Path.Combine(images, "broken.png"), [0x89, 0x50, 0x4E, 0x47, 1, 2, 3]);
         var output = Path.Combine(root, "out");
         int code = Predict(images, "--prior", "file:" + priors, "--refiner", refiner, "--processing-res", "0", "--steps", "1",
-            "--ensemble", "2", "--formats", "npy,png16,color,ply,pfm", "-o", output);
+            "--ensemble", "2", "--formats", "npy,png16,color,ply,pfm", "--save-prior", "-o", output);
         Assert.Equal(CommandRunner.ExitBadInput, code);   // the broken image is reported at the end
 
         foreach (var (stem, w, h) in new[] { ("a", 32, 24), ("sub/b", 37, 23) })
@@ -55,6 +55,15 @@ public class PredictCommandTests
         }
         Assert.Empty(Directory.GetFiles(output, "broken*", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void ThePriorsOwnFilesAreWrittenOnlyWhenAskedFor()
+    {
+        var (images, priors, refiner, root) = Setup();
+        var output = Path.Combine(root, "out");
+        Assert.Equal(0, Predict(images, "--prior", "file:" + priors, "--refiner", refiner, "--processing-res", "0", "--steps", "1", "-o", output));
+        Assert.Equal(["a.npy", "a.png", "a_color.png"], Directory.GetFiles(output).Select(f => Path.GetFileName(f)!).Order().ToArray());
     }
 
     [Fact]

@@ -46,6 +46,62 @@ public class PngEncoderTests
         Assert.Equal(ReferenceFilterChoices(bytes, width * 2, 2), FilterTypes(file.ToArray(), width * 2, height));
     }
 
+    /// <summary>
+    /// Tall enough for several strips (64 KiB of rows each), in both layouts: every row still gets the cheapest filter
+    /// (the row above a strip's first row is the previous strip's last), and the joined zlib stream inflates with its
+    /// Adler-32 checked.
+    /// </summary>
+    [Theory]
+    [InlineData(300, 400, 1)]
+    [InlineData(257, 333, 0)]
+    public void ImagesOfSeveralStripsRoundTripWithTheCheapestFilterPerRow(int width, int height, int kind)
+    {
+        var rgb = Rows(width * 3, height, kind, new Random(height));
+        var file = new MemoryStream();
+        PngWriter.WriteRgb8(file, width, height, rgb);
+        Assert.Equal(rgb.Select(b => (ushort)b), PngReader.Decode(file.ToArray(), "t.png").Samples);
+        Assert.Equal(ReferenceFilterChoices(rgb, width * 3, 3), FilterTypes(file.ToArray(), width * 3, height));
+        // a second inflater (stb_image's own) reads the joined strips too
+        Assert.Equal(rgb, StbImageSharp.ImageResult.FromMemory(file.ToArray(), StbImageSharp.ColorComponents.RedGreenBlue).Data);
+
+        var bytes = Rows(width * 2, height, kind, new Random(height + 1));
+        var values = Enumerable.Range(0, width * height).Select(i => (ushort)(bytes[2 * i] << 8 | bytes[2 * i + 1])).ToArray();
+        file = new MemoryStream();
+        PngWriter.WriteGray16(file, width, height, values);
+        Assert.Equal(values, PngReader.Decode(file.ToArray(), "t.png").Samples);
+        Assert.Equal(ReferenceFilterChoices(bytes, width * 2, 2), FilterTypes(file.ToArray(), width * 2, height));
+    }
+
+    [Fact]
+    public void ACorruptedStripFailsTheStreamsChecksum()
+    {
+        const int width = 300, height = 400;
+        var rgb = Rows(width * 3, height, 0, new Random(5));
+        var file = new MemoryStream();
+        PngWriter.WriteRgb8(file, width, height, rgb, compressionLevel: 0); // stored: a flipped byte is a flipped sample
+        var png = file.ToArray();
+        var idat = IdatRange(png);
+        png[idat.Offset + idat.Length / 2] ^= 0x40;
+        using var inflate = new ZLibStream(new MemoryStream(png, idat.Offset, idat.Length), CompressionMode.Decompress);
+        Assert.ThrowsAny<InvalidDataException>(() => inflate.CopyTo(Stream.Null));
+    }
+
+    [Fact]
+    public void EveryZlibLevelRoundTripsAndHigherLevelsAreNotLarger()
+    {
+        var rgb = Rows(40 * 3, 30, 1, new Random(3));
+        var sizes = new List<long>();
+        foreach (int level in new[] { 0, 1, 4, 9 })
+        {
+            var file = new MemoryStream();
+            PngWriter.WriteRgb8(file, 40, 30, rgb, level);
+            Assert.Equal(rgb.Select(b => (ushort)b), PngReader.Decode(file.ToArray(), "t.png").Samples);
+            sizes.Add(file.Length);
+        }
+        Assert.True(sizes[0] > sizes[1] && sizes[1] >= sizes[3], string.Join(", ", sizes)); // level 0 stores
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngWriter.WriteRgb8(new MemoryStream(), 40, 30, rgb, 10));
+    }
+
     /// <summary>The heuristic written out byte by byte from the PNG specification: smallest sum of |signed residual|, ties to the lower type.</summary>
     static byte[] ReferenceFilterChoices(byte[] rows, int rowBytes, int stride)
     {
@@ -75,18 +131,21 @@ public class PngEncoderTests
     /// <summary>The filter-type byte that starts each row of the (single) IDAT stream.</summary>
     static byte[] FilterTypes(byte[] png, int rowBytes, int height)
     {
-        int offset = 8;
-        while (true)
+        var (offset, length) = IdatRange(png);
+        using var inflate = new ZLibStream(new MemoryStream(png, offset, length), CompressionMode.Decompress);
+        var raw = new MemoryStream();
+        inflate.CopyTo(raw);
+        Assert.Equal(height * (rowBytes + 1), raw.Length);
+        return Enumerable.Range(0, height).Select(y => raw.GetBuffer()[y * (rowBytes + 1)]).ToArray();
+    }
+
+    /// <summary>Where the data of the (single) IDAT chunk sits in the file.</summary>
+    static (int Offset, int Length) IdatRange(byte[] png)
+    {
+        for (int offset = 8; ;)
         {
             int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(offset));
-            string type = System.Text.Encoding.ASCII.GetString(png, offset + 4, 4);
-            if (type == "IDAT")
-            {
-                using var inflate = new ZLibStream(new MemoryStream(png, offset + 8, length), CompressionMode.Decompress);
-                var raw = new MemoryStream();
-                inflate.CopyTo(raw);
-                return Enumerable.Range(0, height).Select(y => raw.ToArray()[y * (rowBytes + 1)]).ToArray();
-            }
+            if (System.Text.Encoding.ASCII.GetString(png, offset + 4, 4) == "IDAT") return (offset + 8, length);
             offset += length + 12;
         }
     }

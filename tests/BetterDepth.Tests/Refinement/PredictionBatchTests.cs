@@ -34,7 +34,7 @@ public class PredictionBatchTests : IClassFixture<RefinementPipelineTests.Model>
         File.WriteAllText(Path.Combine(outDir, "img3"), "a file where img3's folder would go"); // skipped at write
         inputs[3] = inputs[3] with { RelativeStem = Path.Combine("img3", "x") };
 
-        var batch = new PredictionBatch(new RefinementPipeline(new RefinementTestModels.RampPrior(), refiner, Fast), new PredictionWriter(OutputFormats.Npy | OutputFormats.Png16));
+        var batch = new PredictionBatch(new RefinementPipeline(new RefinementTestModels.RampPrior(), refiner, Fast), new PredictionWriter(OutputFormats.Npy | OutputFormats.Png16, savePrior: true));
         var outcome = batch.Run(inputs, outDir, e => e is InvalidFileException or IOException);
 
         Assert.Equal(2, outcome.Written);

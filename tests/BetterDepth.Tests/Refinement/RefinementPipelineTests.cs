@@ -98,9 +98,9 @@ public class RefinementPipelineTests : IClassFixture<RefinementPipelineTests.Mod
     {
         var result = Run(RefinementTestModels.Image(32, 24), Fast with { Steps = 2, EnsembleSize = 2 });
         var stages = result.Timings.Stages.Select(s => s.Stage).ToList();
-        foreach (var stage in new[] { "prior", "encode", "denoise step 1", "denoise step 2", "decode", "ensemble" })
+        foreach (var stage in new[] { "prior", "condition", "encode", "U-Net step 1", "scheduler step 1", "U-Net step 2", "scheduler step 2", "decode", "ensemble" })
             Assert.Contains(stage, stages);
-        Assert.DoesNotContain("denoise step 3", stages);
+        Assert.DoesNotContain("U-Net step 3", stages);
         Assert.All(result.Timings.Stages, s => Assert.True(s.Seconds >= 0));
         Assert.Equal(result.Timings.Stages.Sum(s => s.Seconds), result.Timings.Total, 9);
     }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 
 namespace BetterDepth.Imaging.Png;
@@ -55,7 +56,7 @@ public static class PngReader
             string type = Encoding.ASCII.GetString(typeBytes);
             var data = file.AsSpan(pos + 8, (int)length);
             uint storedCrc = BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(pos + 8 + (int)length));
-            if (Crc32.Compute(file.AsSpan(pos + 4, (int)length + 4)) != storedCrc) throw Bad($"CRC mismatch in {type} chunk at byte {pos}");
+            if (Crc32.HashToUInt32(file.AsSpan(pos + 4, (int)length + 4)) != storedCrc) throw Bad($"CRC mismatch in {type} chunk at byte {pos}");
             pos += 12 + (int)length;
 
             if (header is null && type != "IHDR") throw Bad("first chunk is not IHDR");

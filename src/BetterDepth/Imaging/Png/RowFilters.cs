@@ -1,96 +1,104 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace BetterDepth.Imaging.Png;
 
 /// <summary>
-/// The five PNG row filters (None, Sub, Up, Average, Paeth) applied to a whole row with SIMD, and the encoder's
-/// choice between them. Filtering dominated PNG writing when done pixel by pixel with a switch per byte; here each
-/// filter is a straight vector loop and bytes before the first pixel count as 0, as the format says.
+/// The five PNG row filters (None, Sub, Up, Average, Paeth) with SIMD, and the encoder's choice between them.
+/// Choosing costs one pass over the row that scores all five filters from the same loaded bytes, then one pass that
+/// writes the winner's residuals: trying each filter into a scratch row and summing it afterwards read and wrote
+/// every row ten times. Bytes before the first pixel count as 0, as the format says.
 /// </summary>
 static class RowFilters
 {
+    public const int Count = 5;
+
     /// <summary>
     /// Writes the filter type to <paramref name="best"/>[0] and the residuals of the filter with the smallest sum of
     /// |signed residuals| (the usual heuristic; ties go to the lower type) to <paramref name="best"/>[1..].
     /// </summary>
-    public static void FilterBest(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<byte> best, Span<byte> trial)
+    public static void FilterBest(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<byte> best)
     {
-        long bestScore = long.MaxValue;
-        for (byte filter = 0; filter <= 4; filter++)
-        {
-            Apply(filter, row, up, stride, trial);
-            long score = AbsoluteSum(trial);
-            if (score >= bestScore) continue;
-            bestScore = score;
-            best[0] = filter;
-            trial.CopyTo(best[1..]);
-        }
+        Span<long> scores = stackalloc long[Count];
+        Score(row, up, stride, scores);
+        byte choice = 0;
+        for (byte filter = 1; filter < Count; filter++) if (scores[filter] < scores[choice]) choice = filter;
+        best[0] = choice;
+        Apply(choice, row, up, stride, best[1..]);
     }
 
+    /// <summary>residual = value - predictor (mod 256) for every byte of the row.</summary>
     public static void Apply(byte filter, ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<byte> residuals)
     {
-        switch (filter)
-        {
-            case 0: row.CopyTo(residuals); break;
-            case 1: Sub(row, stride, residuals); break;
-            case 2: Difference(row, up, residuals); break;
-            case 3: Average(row, up, stride, residuals); break;
-            case 4: Paeth(row, up, stride, residuals); break;
-            default: throw new ArgumentOutOfRangeException(nameof(filter), filter, "PNG filter types are 0 to 4");
-        }
-    }
-
-    static void Sub(ReadOnlySpan<byte> row, int stride, Span<byte> residuals)
-    {
-        row[..stride].CopyTo(residuals);
-        Difference(row[stride..], row[..^stride], residuals[stride..]);
-    }
-
-    /// <summary>residual = value - predictor, modulo 256.</summary>
-    static void Difference(ReadOnlySpan<byte> values, ReadOnlySpan<byte> predictors, Span<byte> residuals)
-    {
-        int i = 0;
-        for (; i <= values.Length - Vector<byte>.Count; i += Vector<byte>.Count)
-            (new Vector<byte>(values[i..]) - new Vector<byte>(predictors[i..])).CopyTo(residuals[i..]);
-        for (; i < values.Length; i++) residuals[i] = (byte)(values[i] - predictors[i]);
-    }
-
-    static void Average(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<byte> residuals)
-    {
-        for (int i = 0; i < stride; i++) residuals[i] = (byte)(row[i] - (up[i] >> 1));
-        int n = row.Length;
-        int j = stride;
+        if (filter >= Count) throw new ArgumentOutOfRangeException(nameof(filter), filter, "PNG filter types are 0 to 4");
+        int n = row.Length, j = 0;
+        for (; j < Math.Min(stride, n); j++) residuals[j] = (byte)(row[j] - Predict(filter, 0, up[j], 0));
         for (; j <= n - Vector<byte>.Count; j += Vector<byte>.Count)
         {
-            var left = new Vector<byte>(row[(j - stride)..]);
-            var above = new Vector<byte>(up[j..]);
-            // floor((a + b) / 2) without leaving 8 bits: (a & b) + ((a ^ b) >> 1)
-            var mean = (left & above) + Vector.ShiftRightLogical(left ^ above, 1);
-            (new Vector<byte>(row[j..]) - mean).CopyTo(residuals[j..]);
-        }
-        for (; j < n; j++) residuals[j] = (byte)(row[j] - ((row[j - stride] + up[j]) >> 1));
-    }
-
-    static void Paeth(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<byte> residuals)
-    {
-        // Without a left neighbour the predictor is Paeth(0, up, 0) = up.
-        Difference(row[..stride], up[..stride], residuals[..stride]);
-        int n = row.Length;
-        int j = stride;
-        for (; j <= n - Vector<byte>.Count; j += Vector<byte>.Count)
-        {
-            Vector.Widen(new Vector<byte>(row[(j - stride)..]), out var aLow, out var aHigh);
-            Vector.Widen(new Vector<byte>(up[j..]), out var bLow, out var bHigh);
-            Vector.Widen(new Vector<byte>(up[(j - stride)..]), out var cLow, out var cHigh);
-            var predictor = Vector.Narrow(PaethPredictor(aLow, bLow, cLow), PaethPredictor(aHigh, bHigh, cHigh));
+            var predictor = Predict(filter, new Vector<byte>(row[(j - stride)..]), new Vector<byte>(up[j..]), new Vector<byte>(up[(j - stride)..]));
             (new Vector<byte>(row[j..]) - predictor).CopyTo(residuals[j..]);
         }
-        for (; j < n; j++) residuals[j] = (byte)(row[j] - PngReader.Paeth(row[j - stride], up[j], up[j - stride]));
+        for (; j < n; j++) residuals[j] = (byte)(row[j] - Predict(filter, row[j - stride], up[j], up[j - stride]));
+    }
+
+    /// <summary>Each filter's sum of |residual|, each residual read as a signed byte.</summary>
+    static void Score(ReadOnlySpan<byte> row, ReadOnlySpan<byte> up, int stride, Span<long> scores)
+    {
+        scores.Clear();
+        int n = row.Length, j = 0;
+        for (; j < Math.Min(stride, n); j++) ScoreByte(row[j], 0, up[j], 0, scores);
+        Span<Vector<uint>> totals = stackalloc Vector<uint>[Count];
+        for (; j <= n - Vector<byte>.Count; j += Vector<byte>.Count)
+        {
+            var x = new Vector<byte>(row[j..]);
+            var a = new Vector<byte>(row[(j - stride)..]);
+            var b = new Vector<byte>(up[j..]);
+            var c = new Vector<byte>(up[(j - stride)..]);
+            totals[0] += Magnitudes(x);
+            totals[1] += Magnitudes(x - a);
+            totals[2] += Magnitudes(x - b);
+            totals[3] += Magnitudes(x - Mean(a, b));
+            totals[4] += Magnitudes(x - Paeth(a, b, c));
+        }
+        for (int f = 0; f < Count; f++) scores[f] += Vector.Sum(totals[f]);
+        for (; j < n; j++) ScoreByte(row[j], row[j - stride], up[j], up[j - stride], scores);
+    }
+
+    static void ScoreByte(byte x, byte left, byte up, byte upLeft, Span<long> scores)
+    {
+        for (byte f = 0; f < Count; f++) scores[f] += Math.Abs((int)(sbyte)(byte)(x - Predict(f, left, up, upLeft)));
+    }
+
+    static byte Predict(byte filter, byte left, byte up, byte upLeft) => filter switch
+    {
+        0 => 0,
+        1 => left,
+        2 => up,
+        3 => (byte)((left + up) >> 1),
+        _ => PngReader.Paeth(left, up, upLeft),
+    };
+
+    static Vector<byte> Predict(byte filter, Vector<byte> left, Vector<byte> up, Vector<byte> upLeft) => filter switch
+    {
+        0 => Vector<byte>.Zero,
+        1 => left,
+        2 => up,
+        3 => Mean(left, up),
+        _ => Paeth(left, up, upLeft),
+    };
+
+    /// <summary>floor((a + b) / 2) without leaving 8 bits: (a &amp; b) + ((a ^ b) >> 1).</summary>
+    static Vector<byte> Mean(Vector<byte> a, Vector<byte> b) => (a & b) + Vector.ShiftRightLogical(a ^ b, 1);
+
+    static Vector<byte> Paeth(Vector<byte> left, Vector<byte> up, Vector<byte> upLeft)
+    {
+        Vector.Widen(left, out var aLow, out var aHigh);
+        Vector.Widen(up, out var bLow, out var bHigh);
+        Vector.Widen(upLeft, out var cLow, out var cHigh);
+        return Vector.Narrow(Paeth(aLow, bLow, cLow), Paeth(aHigh, bHigh, cHigh));
     }
 
     /// <summary>Paeth's predictor on 16-bit lanes holding bytes: the neighbour closest to left + up - upLeft.</summary>
-    static Vector<ushort> PaethPredictor(Vector<ushort> left, Vector<ushort> up, Vector<ushort> upLeft)
+    static Vector<ushort> Paeth(Vector<ushort> left, Vector<ushort> up, Vector<ushort> upLeft)
     {
         var a = Vector.AsVectorInt16(left);
         var b = Vector.AsVectorInt16(up);
@@ -103,23 +111,13 @@ static class RowFilters
         return Vector.AsVectorUInt16(Vector.ConditionalSelect(chooseA, a, Vector.ConditionalSelect(chooseB, b, c)));
     }
 
-    /// <summary>Sum of |residual| reading each byte as a signed value (the filter heuristic's score).</summary>
-    static long AbsoluteSum(ReadOnlySpan<byte> residuals)
+    /// <summary>|residual| of each byte read as signed, summed into 32-bit lanes.</summary>
+    static Vector<uint> Magnitudes(Vector<byte> residuals)
     {
-        var signed = MemoryMarshal.Cast<byte, sbyte>(residuals);
-        long sum = 0;
-        int i = 0;
-        var total = Vector<uint>.Zero;
-        for (; i <= signed.Length - Vector<sbyte>.Count; i += Vector<sbyte>.Count)
-        {
-            // |-128| wraps to -128 = 0x80, which read unsigned is the right 128
-            var magnitudes = Vector.AsVectorByte(Vector.Abs(new Vector<sbyte>(signed[i..])));
-            Vector.Widen(magnitudes, out var low, out var high);
-            Vector.Widen(low + high, out var lowSum, out var highSum); // <= 510 per 16-bit lane: no overflow
-            total += lowSum + highSum;
-        }
-        sum += Vector.Sum(total);
-        for (; i < signed.Length; i++) sum += Math.Abs((int)signed[i]);
-        return sum;
+        // |-128| wraps to -128 = 0x80, which read unsigned is the right 128
+        var magnitudes = Vector.AsVectorByte(Vector.Abs(Vector.AsVectorSByte(residuals)));
+        Vector.Widen(magnitudes, out var low, out var high);
+        Vector.Widen(low + high, out var lowSum, out var highSum); // <= 510 per 16-bit lane: no overflow
+        return lowSum + highSum;
     }
 }
