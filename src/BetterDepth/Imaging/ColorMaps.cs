@@ -28,38 +28,16 @@ public static class ColorMaps
     /// </summary>
     public static RgbImage Colorize(DepthMap map, ColorMap colorMap = ColorMap.Spectral, float? min = null, float? max = null, bool[]? valid = null)
     {
-        ArgumentNullException.ThrowIfNull(map);
-        if (valid is not null && valid.Length != map.PixelCount)
-            throw new ArgumentException($"mask holds {valid.Length} values, map {map.Width}x{map.Height} has {map.PixelCount}", nameof(valid));
-        bool metric = map.Kind is DepthKind.Depth or DepthKind.Disparity;
-        var values = map.Values;
-        // One pass marks the valid pixels (kept in a local array: a closure per pixel cost more than the colouring).
-        var usable = new bool[values.Length];
-        float lo = float.MaxValue, hi = float.MinValue;
-        for (int i = 0; i < values.Length; i++)
-        {
-            float v = values[i];
-            if ((valid is not null && !valid[i]) || !float.IsFinite(v) || (metric && v <= 0)) continue;
-            usable[i] = true;
-            lo = Math.Min(lo, v);
-            hi = Math.Max(hi, v);
-        }
-        lo = min ?? lo;
-        hi = max ?? hi;
-        if (min is not null && max is not null && !(max > min)) throw new ArgumentException($"colour range max ({max}) must exceed min ({min})", nameof(max));
-
+        // 4096 levels: a colour differs from the exact one by at most one step of a channel
+        var levels = Levels(map, RgbLevelCount, min, max, valid);
         var image = new RgbImage(map.Width, map.Height);
         var data = image.Data;
-        var table = Table(colorMap);
-        // Positions go through a table of LevelCount colours: per pixel one index instead of the map's arithmetic
-        // (at 4096 levels a colour differs from the exact one by at most one step of a channel).
-        double scale = hi > lo ? (LevelCount - 1) / (double)(hi - lo) : 0;
-        for (int i = 0; i < values.Length; i++)
+        var table = Table(colorMap, RgbLevelCount);
+        for (int i = 0; i < levels.Length; i++)
         {
-            if (!usable[i]) continue; // stays black
-            double position = (values[i] - lo) * scale + 0.5; // + 0.5 then truncation rounds half up
-            int level = position <= 0 ? 0 : position >= LevelCount - 1 ? LevelCount - 1 : (int)position;
-            int t = level * 3, o = i * 3;
+            int level = levels[i];
+            if (level == 0) continue; // invalid: stays black
+            int t = (level - 1) * 3, o = i * 3;
             data[o] = table[t];
             data[o + 1] = table[t + 1];
             data[o + 2] = table[t + 2];
@@ -67,16 +45,64 @@ public static class ColorMaps
         return image;
     }
 
-    const int LevelCount = 4096;
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<ColorMap, byte[]> Tables = new();
-
-    /// <summary>RGB of <see cref="LevelCount"/> equally spaced positions of a map, built on first use.</summary>
-    static byte[] Table(ColorMap colorMap) => Tables.GetOrAdd(colorMap, m =>
+    /// <summary>
+    /// The same rendering as a palette image: entry 0 is black (invalid pixels) and entries 1..255 are 255 equally
+    /// spaced colours of the map, as fine as matplotlib's 256-entry colour maps. One byte per pixel instead of three
+    /// makes a colour-mapped PNG about three times cheaper to encode and store.
+    /// </summary>
+    public static IndexedImage ColorizeIndexed(DepthMap map, ColorMap colorMap = ColorMap.Spectral, float? min = null, float? max = null, bool[]? valid = null)
     {
-        var table = new byte[LevelCount * 3];
-        for (int k = 0; k < LevelCount; k++)
+        var levels = Levels(map, IndexedImage.MaxColors - 1, min, max, valid);
+        var indices = new byte[levels.Length];
+        for (int i = 0; i < indices.Length; i++) indices[i] = (byte)levels[i];
+        return new IndexedImage(map.Width, map.Height, indices, [0, 0, 0, .. Table(colorMap, IndexedImage.MaxColors - 1)]);
+    }
+
+    /// <summary>
+    /// Each pixel's colour level: 1..<paramref name="levelCount"/> for valid pixels, the position in [min, max] rounded
+    /// to the nearest of <paramref name="levelCount"/> equally spaced levels; 0 where invalid.
+    /// </summary>
+    static ushort[] Levels(DepthMap map, int levelCount, float? min, float? max, bool[]? valid)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        if (valid is not null && valid.Length != map.PixelCount)
+            throw new ArgumentException($"mask holds {valid.Length} values, map {map.Width}x{map.Height} has {map.PixelCount}", nameof(valid));
+        if (min is not null && max is not null && !(max > min)) throw new ArgumentException($"colour range max ({max}) must exceed min ({min})", nameof(max));
+        bool metric = map.Kind is DepthKind.Depth or DepthKind.Disparity;
+        var values = map.Values;
+        var levels = new ushort[values.Length];
+        // One pass marks the valid pixels (level 1 for now) and finds their range; a second places them.
+        float lo = float.MaxValue, hi = float.MinValue;
+        for (int i = 0; i < values.Length; i++)
         {
-            var (r, g, b) = Lookup(m, k / (double)(LevelCount - 1));
+            float v = values[i];
+            if ((valid is not null && !valid[i]) || !float.IsFinite(v) || (metric && v <= 0)) continue;
+            levels[i] = 1;
+            lo = Math.Min(lo, v);
+            hi = Math.Max(hi, v);
+        }
+        lo = min ?? lo;
+        hi = max ?? hi;
+        double scale = hi > lo ? (levelCount - 1) / (double)(hi - lo) : 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (levels[i] == 0) continue;
+            double position = (values[i] - lo) * scale + 0.5; // + 0.5 then truncation rounds half up
+            levels[i] = (ushort)(1 + (position <= 0 ? 0 : position >= levelCount - 1 ? levelCount - 1 : (int)position));
+        }
+        return levels;
+    }
+
+    const int RgbLevelCount = 4096;
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(ColorMap, int), byte[]> Tables = new();
+
+    /// <summary>RGB of <paramref name="levelCount"/> equally spaced positions of a map, built on first use.</summary>
+    static byte[] Table(ColorMap colorMap, int levelCount) => Tables.GetOrAdd((colorMap, levelCount), key =>
+    {
+        var table = new byte[levelCount * 3];
+        for (int k = 0; k < levelCount; k++)
+        {
+            var (r, g, b) = Lookup(key.Item1, k / (double)(levelCount - 1));
             (table[k * 3], table[k * 3 + 1], table[k * 3 + 2]) = (r, g, b);
         }
         return table;

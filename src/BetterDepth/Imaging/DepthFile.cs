@@ -102,9 +102,12 @@ public static class DepthFile
         AtomicFile.Write(path, s => PngWriter.WriteGray16(s, map.Width, map.Height, units));
     }
 
-    /// <summary>A false-colour PNG for viewing (see <see cref="ColorMaps.Colorize"/>).</summary>
-    public static void WriteColorPng(string path, DepthMap map, ColorMap colorMap = ColorMap.Spectral, float? min = null, float? max = null, bool[]? valid = null) =>
-        ImageFile.WritePng(path, ColorMaps.Colorize(map, colorMap, min, max, valid));
+    /// <summary>A false-colour palette PNG for viewing (see <see cref="ColorMaps.ColorizeIndexed"/>).</summary>
+    public static void WriteColorPng(string path, DepthMap map, ColorMap colorMap = ColorMap.Spectral, float? min = null, float? max = null, bool[]? valid = null)
+    {
+        var image = ColorMaps.ColorizeIndexed(map, colorMap, min, max, valid);
+        AtomicFile.Write(path, s => PngWriter.WriteIndexed8(s, image));
+    }
 
     static void CheckRawSize(string path, int width, int height, long actual)
     {

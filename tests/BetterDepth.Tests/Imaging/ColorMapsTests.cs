@@ -65,6 +65,24 @@ public class ColorMapsTests
         Assert.Throws<ArgumentException>(() => ColorMaps.Colorize(map, ColorMap.Gray, min: 3, max: 3));
     }
 
+    [Theory]
+    [InlineData(ColorMap.Spectral)] [InlineData(ColorMap.Turbo)]
+    public void ColorizeIndexedPicksTheNearestOf255LevelsAndKeepsZeroForInvalid(ColorMap colorMap)
+    {
+        const int n = 5003;
+        var values = Enumerable.Range(0, n).Select(i => (float)Math.Sin(i * 0.37)).ToArray();
+        values[7] = float.NaN;
+        var map = new DepthMap(n, 1, DepthKind.AffineDisparity, values);
+        var image = ColorMaps.ColorizeIndexed(map, colorMap, -1, 1);
+        Assert.Equal(256 * 3, image.Palette.Length);
+        Assert.Equal(new byte[] { 0, 0, 0 }, image.Palette[..3]);
+        for (int level = 0; level < 255; level++)
+            Assert.Equal(ColorMaps.Lookup(colorMap, level / 254.0), (image.Palette[3 + 3 * level], image.Palette[4 + 3 * level], image.Palette[5 + 3 * level]));
+        Assert.Equal(0, image.Indices[7]);
+        for (int i = 0; i < n; i++)
+            if (i != 7) Assert.Equal(1 + (int)Math.Floor((values[i] + 1) / 2.0 * 254 + 0.5), image.Indices[i]);
+    }
+
     [Fact]
     public void WriteColorPngWritesTheColorizedImage()
     {
@@ -72,7 +90,10 @@ public class ColorMapsTests
         var path = Path.Combine(TestData.NewTempDir(), "c.png");
         DepthFile.WriteColorPng(path, depth, ColorMap.Turbo, 1, 3);
         var back = ImageFile.ReadRgb(path);
-        Assert.Equal(ColorMaps.Colorize(depth, ColorMap.Turbo, 1, 3).Data, back.Data);
+        Assert.Equal(ColorMaps.ColorizeIndexed(depth, ColorMap.Turbo, 1, 3).ToRgb().Data, back.Data);
+        // 255 levels instead of 4096: every channel within a few units of the finer rendering
+        var fine = ColorMaps.Colorize(depth, ColorMap.Turbo, 1, 3).Data;
+        Assert.True(fine.Zip(back.Data).All(p => Math.Abs(p.First - p.Second) <= 8), "a channel is more than 8 units off");
         // The missing corner of the NYU crop is black.
         Assert.Equal(new byte[] { 0, 0, 0 }, back.Data.AsSpan((426 * 565 + 564) * 3, 3).ToArray());
     }

@@ -19,7 +19,7 @@ public class ConvertCommandTests
         }
         var colour = Path.Combine(dir, "c.png");
         Assert.Equal(0, Program.BuildRoot().Parse(["convert", source, "--out", colour, "--metres-per-unit", "0.00390625", "--cmap", "turbo", "--max", "40"]).Invoke());
-        Assert.Equal(ColorMaps.Colorize(expected, ColorMap.Turbo, max: 40).Data, ImageFile.ReadRgb(colour).Data);
+        Assert.Equal(ColorMaps.ColorizeIndexed(expected, ColorMap.Turbo, max: 40).ToRgb().Data, ImageFile.ReadRgb(colour).Data);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using BetterDepth.Imaging;
 using BetterDepth.Imaging.Png;
 
 namespace BetterDepth.Tests.Imaging;
@@ -70,6 +71,25 @@ public class PngEncoderTests
         PngWriter.WriteGray16(file, width, height, values);
         Assert.Equal(values, PngReader.Decode(file.ToArray(), "t.png").Samples);
         Assert.Equal(ReferenceFilterChoices(bytes, width * 2, 2), FilterTypes(file.ToArray(), width * 2, height));
+    }
+
+    [Fact]
+    public void PaletteImagesRoundTripThroughBothDecoders()
+    {
+        const int width = 203, height = 411; // several strips of one byte per pixel
+        var rng = new Random(9);
+        var palette = new byte[17 * 3];
+        rng.NextBytes(palette);
+        var indices = Enumerable.Range(0, width * height).Select(i => (byte)((i % width / 13 + i / width / 29 + rng.Next(2)) % 17)).ToArray();
+        var image = new IndexedImage(width, height, indices, palette);
+        var file = new MemoryStream();
+        PngWriter.WriteIndexed8(file, image);
+        var expected = image.ToRgb().Data;
+        var png = PngReader.Decode(file.ToArray(), "t.png");
+        Assert.Equal((3, 8), (png.Channels, png.BitDepth));
+        Assert.Equal(expected.Select(b => (ushort)b), png.Samples);
+        Assert.Equal(expected, StbImageSharp.ImageResult.FromMemory(file.ToArray(), StbImageSharp.ColorComponents.RedGreenBlue).Data);
+        Assert.Throws<ArgumentException>(() => new IndexedImage(width, height, [.. indices[..^1], 17], palette));
     }
 
     [Fact]

@@ -6,8 +6,8 @@ using System.Text;
 namespace BetterDepth.Imaging.Png;
 
 /// <summary>
-/// PNG encoder for the two layouts the project writes: 8-bit RGB (images, colour-mapped depth) and 16-bit
-/// greyscale (depth in fixed-point units). Rows are filtered with the usual minimum-sum-of-absolute-differences
+/// PNG encoder for the layouts the project writes: 8-bit RGB (images), 8-bit palette (colour-mapped depth) and
+/// 16-bit greyscale (depth in fixed-point units). Rows are filtered with the usual minimum-sum-of-absolute-differences
 /// heuristic (<see cref="RowFilters"/>), which makes smooth depth maps compress well.
 /// </summary>
 public static class PngWriter
@@ -25,6 +25,10 @@ public static class PngWriter
         Write(output, width, height, colorType: 2, bitDepth: 8, rgb, rowBytes: width * 3, stride: 3, compressionLevel);
     }
 
+    /// <summary>Colour type 3: a PLTE chunk, then one index per pixel.</summary>
+    public static void WriteIndexed8(Stream output, IndexedImage image, int compressionLevel = DefaultCompressionLevel) =>
+        Write(output, image.Width, image.Height, colorType: 3, bitDepth: 8, image.Indices, rowBytes: image.Width, stride: 1, compressionLevel, image.Palette);
+
     public static void WriteGray16(Stream output, int width, int height, ReadOnlySpan<ushort> values, int compressionLevel = DefaultCompressionLevel)
     {
         if (values.Length != (long)width * height) throw new ArgumentException($"expected {width * height} values", nameof(values));
@@ -35,7 +39,8 @@ public static class PngWriter
         Write(output, width, height, colorType: 0, bitDepth: 16, bigEndian, rowBytes: width * 2, stride: 2, compressionLevel);
     }
 
-    static void Write(Stream output, int width, int height, byte colorType, byte bitDepth, ReadOnlyMemory<byte> rows, int rowBytes, int stride, int compressionLevel)
+    static void Write(Stream output, int width, int height, byte colorType, byte bitDepth, ReadOnlyMemory<byte> rows, int rowBytes, int stride, int compressionLevel,
+        byte[]? palette = null)
     {
         if (width <= 0 || height <= 0) throw new ArgumentOutOfRangeException(nameof(width), $"a PNG needs a positive size, got {width}x{height}");
         if (compressionLevel is < 0 or > 9) throw new ArgumentOutOfRangeException(nameof(compressionLevel), compressionLevel, "zlib levels are 0 to 9");
@@ -46,6 +51,7 @@ public static class PngWriter
         ihdr[8] = bitDepth;
         ihdr[9] = colorType;
         WriteChunk(output, "IHDR", ihdr);
+        if (palette is not null) WriteChunk(output, "PLTE", palette);
 
         WriteChunk(output, "IDAT", StripCompressor.Compress(rows, rowBytes, stride, compressionLevel));
         WriteChunk(output, "IEND", []);
