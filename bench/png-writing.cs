@@ -40,6 +40,7 @@ foreach (var (name, disparity) in maps)
     Console.WriteLine($"{name}");
     Console.WriteLine($"  colour map (Colorize)        {Best(() => ColorMaps.Colorize(disparity)),6:F1}");
     Console.WriteLine($"  npy, written to a file       {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),6:F1}");
+    Console.WriteLine($"  colour palette PNG, written  {Best(() => DepthFile.WriteColorPng(Path.Combine(dir, "c.png"), disparity)),6:F1}   ({new FileInfo(Path.Combine(dir, "c.png")).Length / 1024} KiB, what predict writes)");
     Console.WriteLine($"  16-bit PNG, written to a file{Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),6:F1}   (level {PngWriter.DefaultCompressionLevel})");
     foreach (var (kind, encode) in new (string, Action<Stream, int>)[]
     {
