@@ -41,19 +41,23 @@ foreach (var (name, disparity) in maps)
     Console.WriteLine($"  colour map (Colorize)        {Best(() => ColorMaps.Colorize(disparity)),6:F1}");
     Console.WriteLine($"  npy, written to a file       {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),6:F1}");
     Console.WriteLine($"  colour palette PNG, written  {Best(() => DepthFile.WriteColorPng(Path.Combine(dir, "c.png"), disparity)),6:F1}   ({new FileInfo(Path.Combine(dir, "c.png")).Length / 1024} KiB, what predict writes)");
-    Console.WriteLine($"  16-bit PNG, written to a file{Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),6:F1}   (level {PngWriter.DefaultCompressionLevel})");
-    foreach (var (kind, encode) in new (string, Action<Stream, int>)[]
+    Console.WriteLine($"  16-bit PNG, written to a file{Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),6:F1}   (the default: run-length)");
+    var palette = ColorMaps.ColorizeIndexed(disparity);
+    foreach (var (kind, encode) in new (string, Action<Stream, PngCompression>)[]
     {
-        ("16-bit", (s, level) => PngWriter.WriteGray16(s, w, h, units, level)),
-        ("colour", (s, level) => PngWriter.WriteRgb8(s, w, h, colour.Data, level)),
+        ("16-bit", (s, compression) => PngWriter.WriteGray16(s, w, h, units, compression)),
+        ("palette", (s, compression) => PngWriter.WriteIndexed8(s, palette, compression)),
+        ("RGB colour", (s, compression) => PngWriter.WriteRgb8(s, w, h, colour.Data, compression)),
     })
     {
         var cells = new List<string>();
-        foreach (int level in new[] { 1, 2, 3, 4, 5, 6, 9 })
+        var settings = new[] { 1, 2, 3, 4, 5, 6, 9 }.Select(level => ($"L{level}", PngCompression.Zlib(level)))
+            .Prepend(("RLE", PngCompression.Default)).Append(("Huffman", new PngCompression(6, System.IO.Compression.ZLibCompressionStrategy.HuffmanOnly)));
+        foreach (var (setting, compression) in settings)
         {
             long bytes = 0;
-            double ms = Best(() => { var s = new MemoryStream(); encode(s, level); bytes = s.Length; });
-            cells.Add($"L{level} {ms,5:F1} ({bytes / 1024,4})");
+            double ms = Best(() => { var s = new MemoryStream(); encode(s, compression); bytes = s.Length; });
+            cells.Add($"{setting} {ms,5:F1} ({bytes / 1024,4})");
         }
         Console.WriteLine($"  {kind} PNG in memory  " + string.Join("  ", cells));
     }

@@ -51,13 +51,9 @@ public static class PipelineBenchmark
         }
         var stages = order.Select(s => new StageSeconds(s, best[s])).ToList();
         double total = stages.Sum(s => s.Seconds);
-        double Stage(string name) => best.GetValueOrDefault(name);
-        double priorSeconds = Stage("prior");
-        double unet = stages.Where(s => s.Stage.StartsWith("U-Net step", StringComparison.Ordinal)).Sum(s => s.Seconds);
-        double autoencoder = Stage("encode") + Stage("decode");
+        var (priorSeconds, unet, autoencoder) = ModelCompute(stages);
         double overhead = (total - priorSeconds - unet - autoencoder) / total;
-        double streamed = Streamed(pipeline, writer, imageSize, StreamedImages, scratchDir, ct);
-        double streamedOverhead = (streamed - priorSeconds - unet - autoencoder) / streamed;
+        var (streamed, streamedOverhead) = Streamed(pipeline, writer, imageSize, StreamedImages, scratchDir, ct);
         return new PipelineResult(config, imageSize, steps, runs, total, stages, priorSeconds, unetForwardSeconds, unet, autoencoder, overhead,
             StreamedImages, streamed, streamedOverhead);
     }
@@ -65,11 +61,25 @@ public static class PipelineBenchmark
     /// <summary>Images in the many-image run: what <c>betterdepth predict FOLDER</c> does, decoding and writing included.</summary>
     public const int StreamedImages = 6;
 
+    /// <summary>Seconds of the prior, of the U-Net calls and of the autoencoder among a run's stages.</summary>
+    static (double Prior, double UNet, double Autoencoder) ModelCompute(IEnumerable<StageSeconds> stages)
+    {
+        double prior = 0, unet = 0, autoencoder = 0;
+        foreach (var (stage, seconds) in stages)
+        {
+            if (stage == "prior") prior += seconds;
+            else if (stage.StartsWith("U-Net step", StringComparison.Ordinal)) unet += seconds;
+            else if (stage is "encode" or "decode") autoencoder += seconds;
+        }
+        return (prior, unet, autoencoder);
+    }
+
     /// <summary>
     /// Wall seconds per image of <see cref="PredictionBatch"/> over PNG files on disk (decode, refine, write with the
-    /// writing of one image overlapped with the next image's compute), after one untimed image.
+    /// writing of one image overlapped with the next image's compute), after one untimed image; and its overhead
+    /// fraction against the model compute timed inside the same images, so both sides carry the same run's noise.
     /// </summary>
-    static double Streamed(RefinementPipeline pipeline, PredictionWriter writer, int imageSize, int images, string scratchDir, CancellationToken ct)
+    static (double SecondsPerImage, double OverheadFraction) Streamed(RefinementPipeline pipeline, PredictionWriter writer, int imageSize, int images, string scratchDir, CancellationToken ct)
     {
         var inputDir = Path.Combine(scratchDir, "streamed-in");
         var inputs = new List<ImageInput>();
@@ -86,7 +96,8 @@ public static class PipelineBenchmark
         var outcome = batch.Run(inputs.Skip(1).ToList(), outDir, _ => false, null, ct);
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (outcome.Written != images) throw new InvalidOperationException($"streamed run wrote {outcome.Written} of {images} images");
-        return seconds / images;
+        var (prior, unet, autoencoder) = ModelCompute(outcome.Timings.Stages.Select(s => new StageSeconds(s.Stage, s.Seconds)));
+        return (seconds / images, (seconds - prior - unet - autoencoder) / seconds);
     }
 
     /// <summary>One image: the pipeline's own stage timings plus the time to write its outputs.</summary>

@@ -11,9 +11,8 @@ public static class OrderStatistics
     /// default), reordering <paramref name="values"/> in place. Equal to <see cref="QuantileNormalization.Quantile"/>
     /// of the sorted values.
     /// </summary>
-    public static double Quantile(float[] values, double q)
+    public static double Quantile(Span<float> values, double q)
     {
-        ArgumentNullException.ThrowIfNull(values);
         if (values.Length == 0) throw new ArgumentException("no values to take a quantile of", nameof(values));
         if (!(q >= 0 && q <= 1)) throw new ArgumentOutOfRangeException(nameof(q), q, "quantile must be in [0, 1]");
         double position = q * (values.Length - 1);
@@ -27,9 +26,8 @@ public static class OrderStatistics
     }
 
     /// <summary>Reorders <paramref name="values"/> so that index k holds the k-th smallest, smaller ones before it and larger after.</summary>
-    public static float Select(float[] values, int k)
+    public static float Select(Span<float> values, int k)
     {
-        ArgumentNullException.ThrowIfNull(values);
         if ((uint)k >= (uint)values.Length) throw new ArgumentOutOfRangeException(nameof(k), k, $"rank must be in [0, {values.Length})");
         int left = 0, right = values.Length - 1;
         // A bad run of pivots falls back to sorting the remaining range, so the worst case stays O(n log n).
@@ -38,7 +36,7 @@ public static class OrderStatistics
         {
             if (budget-- == 0)
             {
-                Array.Sort(values, left, right - left + 1);
+                values.Slice(left, right - left + 1).Sort();
                 break;
             }
             float pivot = MedianOfThree(values[left], values[left + (right - left) / 2], values[right]);

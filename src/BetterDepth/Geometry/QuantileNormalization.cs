@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Numerics;
 using BetterDepth.Imaging;
 
 namespace BetterDepth.Geometry;
@@ -22,27 +24,66 @@ public static class QuantileNormalization
             throw new ArgumentException($"quantiles must satisfy 0 <= low < high <= 1, got {lowQuantile} and {highQuantile}", nameof(lowQuantile));
         if (m.Kind == DepthKind.Normalized) throw new ArgumentException("map is already normalised", nameof(m));
 
-        var usable = new bool[m.PixelCount];
-        int count = 0;
-        for (int i = 0; i < usable.Length; i++)
+        double low, high;
+        // the usable values, gathered so the selections can reorder them; pooled, as this runs once per image
+        var gathered = ArrayPool<float>.Shared.Rent(m.PixelCount);
+        try
         {
-            usable[i] = (valid is null || valid[i]) && m.Values[i] > 0;
-            if (usable[i]) count++;
+            var usable = GatherUsable(m.Values, valid, gathered, nameof(m));
+            if (usable.IsEmpty) throw new ArgumentException("no valid positive value to take quantiles of", nameof(m));
+            low = OrderStatistics.Quantile(usable, lowQuantile);
+            high = OrderStatistics.Quantile(usable, highQuantile);
         }
-        if (count == 0) throw new ArgumentException("no valid positive value to take quantiles of", nameof(m));
-        MapChecks.FiniteWhereValid(m.Values, usable, nameof(m));
-
-        var values = new float[count];
-        for (int i = 0, k = 0; i < usable.Length; i++) if (usable[i]) values[k++] = m.Values[i];
-        double low = OrderStatistics.Quantile(values, lowQuantile), high = OrderStatistics.Quantile(values, highQuantile);
+        finally { ArrayPool<float>.Shared.Return(gathered); }
         if (!(high > low))
             throw new ArgumentException($"the {lowQuantile} and {highQuantile} quantiles are equal ({low}): a constant map cannot be normalised", nameof(m));
 
-        float far = m.Kind.IsDisparityLike() ? -1f : 1f;
         var result = new float[m.PixelCount];
-        for (int i = 0; i < result.Length; i++)
-            result[i] = usable[i] ? (float)Math.Clamp((m.Values[i] - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0) : far;
+        Scale(m.Values, valid, low, high, far: m.Kind.IsDisparityLike() ? -1f : 1f, result);
         return (new DepthMap(m.Width, m.Height, DepthKind.Normalized, result), low, high);
+    }
+
+    /// <summary>The usable values (valid, and &gt; 0, which NaN is not) in order; a usable infinity is an error.</summary>
+    static Span<float> GatherUsable(float[] values, bool[]? valid, float[] into, string parameter)
+    {
+        int count = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            float v = values[i];
+            if (!(v > 0) || (valid is not null && !valid[i])) continue;
+            if (float.IsPositiveInfinity(v)) throw new ArgumentException($"non-finite value {v} at pixel {i}", parameter);
+            into[count++] = v;
+        }
+        return into.AsSpan(0, count);
+    }
+
+    /// <summary>
+    /// result = clamp((v - low) / (high - low) * 2 - 1, -1, 1) in double for usable pixels, <paramref name="far"/> for
+    /// the rest. Without a mask the vector path decides usability by v &gt; 0 per lane and gives bit for bit the
+    /// scalar result (the same double operations, no fused multiply-add).
+    /// </summary>
+    static void Scale(float[] values, bool[]? valid, double low, double high, float far, float[] result)
+    {
+        double range = high - low;
+        int i = 0;
+        if (valid is null && Vector.IsHardwareAccelerated)
+        {
+            var (lowV, rangeV, two, one) = (new Vector<double>(low), new Vector<double>(range), new Vector<double>(2.0), Vector<double>.One);
+            var farV = new Vector<float>(far);
+            for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var v = new Vector<float>(values, i);
+                Vector.Widen(v, out var a, out var b);
+                a = Vector.Min(Vector.Max((a - lowV) / rangeV * two - one, -one), one);
+                b = Vector.Min(Vector.Max((b - lowV) / rangeV * two - one, -one), one);
+                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<float>.Zero), Vector.Narrow(a, b), farV).CopyTo(result, i);
+            }
+        }
+        for (; i < values.Length; i++)
+        {
+            float v = values[i];
+            result[i] = v > 0 && (valid is null || valid[i]) ? (float)Math.Clamp((v - low) / range * 2.0 - 1.0, -1.0, 1.0) : far;
+        }
     }
 
     /// <summary>

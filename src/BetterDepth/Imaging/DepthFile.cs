@@ -118,7 +118,7 @@ public static class DepthFile
 
     static void RejectNaN(string path, DepthMap map)
     {
-        int nan = Array.FindIndex(map.Values, float.IsNaN);
+        int nan = NaNScan.IndexOfNaN(map.Values);
         if (nan >= 0) throw new ArgumentException($"{path}: refusing to write NaN at pixel ({nan % map.Width}, {nan / map.Width})", nameof(map));
     }
 }

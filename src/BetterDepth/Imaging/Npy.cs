@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BetterDepth.Imaging;
@@ -120,7 +121,7 @@ public static class Npy
             count *= d;
         }
         if (count != values.Length) throw new ArgumentException($"{path}: shape ({string.Join(", ", shape)}) holds {count} values, got {values.Length}", nameof(shape));
-        int nan = Array.FindIndex(values, float.IsNaN);
+        int nan = NaNScan.IndexOfNaN(values);
         if (nan >= 0) throw new ArgumentException($"{path}: refusing to write NaN (element {nan})", nameof(values));
 
         string dims = shape.Length == 1 ? $"{shape[0]}," : string.Join(", ", shape);
@@ -136,9 +137,13 @@ public static class Npy
             BinaryPrimitives.WriteUInt16LittleEndian(prefix.AsSpan(8), (ushort)header.Length);
             stream.Write(prefix);
             stream.Write(Encoding.ASCII.GetBytes(header));
-            var data = new byte[values.Length * 4L];
-            for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), values[i]);
-            stream.Write(data);
+            if (BitConverter.IsLittleEndian) stream.Write(MemoryMarshal.AsBytes(values.AsSpan())); // already the file's layout
+            else
+            {
+                var data = new byte[values.Length * 4L];
+                for (int i = 0; i < values.Length; i++) BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(i * 4), values[i]);
+                stream.Write(data);
+            }
         });
     }
 

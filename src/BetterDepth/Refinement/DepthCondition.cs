@@ -1,3 +1,4 @@
+using System.Numerics;
 using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 
@@ -15,7 +16,7 @@ public static class DepthCondition
     {
         // Quantile normalisation counts only positive values as valid, and is invariant to a shift, so the
         // map is first shifted to start at 1: negative or zero outputs (an affine prior may give them) stay usable.
-        var disparity = ShiftedPositive(AsDisparity(prior));
+        var disparity = ShiftedPositive(prior.Values, OrderSign(prior.Kind), prior.Width, prior.Height);
         var (normalized, _, _) = QuantileNormalization.Normalize(disparity, valid: null);
         return normalized;
     }
@@ -25,31 +26,63 @@ public static class DepthCondition
     /// inverted without its unknown shift; reversing its order keeps near/far and the layout, which is what
     /// the condition carries.
     /// </summary>
-    public static DepthMap AsDisparity(DepthMap prior) => prior.Kind switch
+    public static DepthMap AsDisparity(DepthMap prior)
     {
-        DepthKind.Disparity or DepthKind.AffineDisparity or DepthKind.Normalized => prior,
-        DepthKind.Depth or DepthKind.AffineDepth => Negated(prior),
-        _ => throw new ArgumentException($"unsupported prior output kind {prior.Kind}"),
+        if (OrderSign(prior.Kind) > 0) return prior;
+        var v = new float[prior.PixelCount];
+        for (int i = 0; i < v.Length; i++) v[i] = -prior.Values[i];
+        return new DepthMap(prior.Width, prior.Height, DepthKind.AffineDisparity, v);
+    }
+
+    /// <summary>+1 for kinds already ordered like disparity, -1 for depth kinds, whose order negation reverses.</summary>
+    static float OrderSign(DepthKind kind) => kind switch
+    {
+        DepthKind.Disparity or DepthKind.AffineDisparity or DepthKind.Normalized => 1f,
+        DepthKind.Depth or DepthKind.AffineDepth => -1f,
+        _ => throw new ArgumentException($"unsupported prior output kind {kind}"),
     };
 
-    static DepthMap Negated(DepthMap m)
+    /// <summary>
+    /// sign * v - min + 1 over the finite values (min taken over sign * v), 0 where that is not finite: the same float
+    /// operations lane by lane as one value at a time, with the order reversal of <see cref="AsDisparity"/> folded in
+    /// (multiplying by -1 is exact negation).
+    /// </summary>
+    static DepthMap ShiftedPositive(float[] values, float sign, int width, int height)
     {
-        var v = new float[m.PixelCount];
-        for (int i = 0; i < v.Length; i++) v[i] = -m.Values[i];
-        return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, v);
+        var signV = new Vector<float>(sign);
+        var infinity = new Vector<float>(float.PositiveInfinity);
+        var minV = infinity;
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var x = new Vector<float>(values, i) * signV;
+            minV = Vector.Min(minV, Vector.ConditionalSelect(Finite(x), x, infinity));
+        }
+        float min = float.PositiveInfinity;
+        for (int lane = 0; lane < Vector<float>.Count; lane++) min = Math.Min(min, minV[lane]);
+        for (; i < values.Length; i++)
+        {
+            float x = values[i] * sign;
+            if (float.IsFinite(x) && x < min) min = x;
+        }
+        if (float.IsPositiveInfinity(min)) throw new ArgumentException("the prior's prediction has no finite value");
+
+        var shifted = new float[values.Length];
+        var (minVector, one) = (new Vector<float>(min), Vector<float>.One);
+        for (i = 0; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var y = new Vector<float>(values, i) * signV - minVector + one;
+            // not finite becomes 0: not positive, so invalid, and normalisation puts it on the far plane
+            Vector.ConditionalSelect(Finite(y), y, Vector<float>.Zero).CopyTo(shifted, i);
+        }
+        for (; i < values.Length; i++)
+        {
+            float y = values[i] * sign - min + 1f;
+            shifted[i] = float.IsFinite(y) ? y : 0f;
+        }
+        return new DepthMap(width, height, DepthKind.AffineDisparity, shifted);
     }
 
-    static DepthMap ShiftedPositive(DepthMap m)
-    {
-        float min = float.PositiveInfinity;
-        foreach (var v in m.Values) if (float.IsFinite(v) && v < min) min = v;
-        if (float.IsPositiveInfinity(min)) throw new ArgumentException("the prior's prediction has no finite value");
-        var shifted = new float[m.PixelCount];
-        for (int i = 0; i < shifted.Length; i++)
-        {
-            float v = m.Values[i] - min + 1f;
-            shifted[i] = float.IsFinite(v) ? v : 0f; // not positive, so invalid: normalisation puts it on the far plane
-        }
-        return new DepthMap(m.Width, m.Height, DepthKind.AffineDisparity, shifted);
-    }
+    /// <summary>Lanes that are neither infinite nor NaN (NaN fails every comparison).</summary>
+    static Vector<int> Finite(Vector<float> x) => Vector.LessThan(Vector.Abs(x), new Vector<float>(float.PositiveInfinity));
 }

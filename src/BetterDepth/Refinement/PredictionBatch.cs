@@ -2,8 +2,11 @@ using BetterDepth.Imaging;
 
 namespace BetterDepth.Refinement;
 
-/// <summary>What happened to a batch of images: how many were refined and written, and which were skipped and why.</summary>
-public sealed record PredictionBatchOutcome(int Written, IReadOnlyList<(ImageInput Input, Exception Error)> Skipped);
+/// <summary>
+/// What happened to a batch of images: how many were refined and written, which were skipped and why, and the
+/// pipeline's stage timings summed over the refined images (decoding and writing are not pipeline stages).
+/// </summary>
+public sealed record PredictionBatchOutcome(int Written, IReadOnlyList<(ImageInput Input, Exception Error)> Skipped, StageTimings Timings);
 
 /// <summary>
 /// <c>betterdepth predict</c> over many images: image i+1 is decoded and refined while image i's outputs are encoded
@@ -17,6 +20,7 @@ public sealed class PredictionBatch(RefinementPipeline pipeline, PredictionWrite
         IProgress<WorkProgress>? progress = null, CancellationToken ct = default)
     {
         var skipped = new List<(ImageInput, Exception)>();
+        var timings = new StageTimings();
         int written = 0;
         Task? pending = null;
         ImageInput? pendingInput = null;
@@ -49,6 +53,7 @@ public sealed class PredictionBatch(RefinementPipeline pipeline, PredictionWrite
                     skipped.Add((input, e));
                     continue;
                 }
+                foreach (var (stage, seconds) in result.Timings.Stages) timings.Add(stage, seconds);
                 WaitForPendingWrite();
                 pendingInput = input;
                 var stem = Path.Combine(outputDir, input.RelativeStem);
@@ -63,6 +68,6 @@ public sealed class PredictionBatch(RefinementPipeline pipeline, PredictionWrite
             // Cancelled or failed: let the write in flight finish (its files are atomic either way) before returning.
             if (!completed && pending is not null) try { pending.Wait(CancellationToken.None); } catch (AggregateException) { }
         }
-        return new PredictionBatchOutcome(written, skipped);
+        return new PredictionBatchOutcome(written, skipped, timings);
     }
 }

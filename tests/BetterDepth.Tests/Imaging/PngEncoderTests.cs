@@ -98,7 +98,7 @@ public class PngEncoderTests
         const int width = 300, height = 400;
         var rgb = Rows(width * 3, height, 0, new Random(5));
         var file = new MemoryStream();
-        PngWriter.WriteRgb8(file, width, height, rgb, compressionLevel: 0); // stored: a flipped byte is a flipped sample
+        PngWriter.WriteRgb8(file, width, height, rgb, PngCompression.Stored); // stored: a flipped byte is a flipped sample
         var png = file.ToArray();
         var idat = IdatRange(png);
         png[idat.Offset + idat.Length / 2] ^= 0x40;
@@ -114,12 +114,55 @@ public class PngEncoderTests
         foreach (int level in new[] { 0, 1, 4, 9 })
         {
             var file = new MemoryStream();
-            PngWriter.WriteRgb8(file, 40, 30, rgb, level);
+            PngWriter.WriteRgb8(file, 40, 30, rgb, PngCompression.Zlib(level));
             Assert.Equal(rgb.Select(b => (ushort)b), PngReader.Decode(file.ToArray(), "t.png").Samples);
             sizes.Add(file.Length);
         }
         Assert.True(sizes[0] > sizes[1] && sizes[1] >= sizes[3], string.Join(", ", sizes)); // level 0 stores
-        Assert.Throws<ArgumentOutOfRangeException>(() => PngWriter.WriteRgb8(new MemoryStream(), 40, 30, rgb, 10));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngWriter.WriteRgb8(new MemoryStream(), 40, 30, rgb, PngCompression.Zlib(10)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => PngWriter.WriteRgb8(new MemoryStream(), 40, 30, rgb, new PngCompression(6, (ZLibCompressionStrategy)7)));
+    }
+
+    /// <summary>
+    /// Every strategy over several strips decodes in both inflaters, and the header's FLEVEL is the one zlib would
+    /// write (0 for the strategies without a match finder): the header check bits are verified by both.
+    /// </summary>
+    [Theory]
+    [InlineData(ZLibCompressionStrategy.Default, 6, 2)]
+    [InlineData(ZLibCompressionStrategy.Filtered, 3, 1)]
+    [InlineData(ZLibCompressionStrategy.HuffmanOnly, 6, 0)]
+    [InlineData(ZLibCompressionStrategy.RunLengthEncoding, 6, 0)]
+    [InlineData(ZLibCompressionStrategy.Fixed, 9, 0)]
+    public void EveryStrategyRoundTripsWithZlibsLevelClass(ZLibCompressionStrategy strategy, int level, int levelClass)
+    {
+        const int width = 257, height = 300;
+        var bytes = Rows(width * 2, height, 1, new Random(level));
+        var values = Enumerable.Range(0, width * height).Select(i => (ushort)(bytes[2 * i] << 8 | bytes[2 * i + 1])).ToArray();
+        var file = new MemoryStream();
+        PngWriter.WriteGray16(file, width, height, values, new PngCompression(level, strategy));
+        var png = file.ToArray();
+        Assert.Equal(values, PngReader.Decode(png, "t.png").Samples);
+        // stb_image reads 16-bit samples as their high bytes
+        Assert.Equal(values.Select(v => (byte)(v >> 8)), StbImageSharp.ImageResult.FromMemory(png, StbImageSharp.ColorComponents.Grey).Data);
+        Assert.Equal(levelClass, png[IdatRange(png).Offset + 1] >> 6);
+    }
+
+    /// <summary>
+    /// The default strategy's reason to exist: on a smooth 16-bit depth ramp with sensor-like noise in the low byte,
+    /// run-length matches make a file no larger than zlib's level 2 (bench/png-writing.cs measures the time on real maps).
+    /// </summary>
+    [Fact]
+    public void TheDefaultRunLengthStrategyIsNoLargerThanLevelTwoOnDepth()
+    {
+        const int width = 320, height = 240;
+        var rng = new Random(4);
+        var values = Enumerable.Range(0, width * height)
+            .Select(i => (ushort)(20000 + i % width * 60 + i / width * 25 + rng.Next(-40, 41))).ToArray();
+        byte[] Png(PngCompression? c) { var s = new MemoryStream(); PngWriter.WriteGray16(s, width, height, values, c); return s.ToArray(); }
+        var rle = Png(null);
+        long level2 = Png(PngCompression.Zlib(2)).Length, stored = Png(PngCompression.Stored).Length;
+        Assert.True(rle.Length <= level2 && rle.Length < stored * 0.8, $"RLE {rle.Length} B, level 2 {level2} B, stored {stored} B");
+        Assert.NotEqual(Png(PngCompression.Zlib(6)).Skip(43), rle.Skip(43)); // past the zlib header: the strategy reaches zlib itself
     }
 
     /// <summary>The heuristic written out byte by byte from the PNG specification: smallest sum of |signed residual|, ties to the lower type.</summary>

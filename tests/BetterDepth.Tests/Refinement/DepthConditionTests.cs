@@ -1,3 +1,4 @@
+using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
@@ -55,5 +56,35 @@ public class DepthConditionTests
     {
         Assert.Throws<ArgumentException>(() => DepthCondition.FromPrior(Ramp(DepthKind.AffineDisparity, _ => float.NaN)));
         Assert.Throws<ArgumentException>(() => DepthCondition.FromPrior(Ramp(DepthKind.AffineDisparity, _ => 4f)));
+    }
+
+    /// <summary>
+    /// The vectorised condition equals, bit for bit, the definition written out one pixel at a time: reverse depth,
+    /// shift the finite values to start at 1 (the rest to 0), take the 2% / 98% quantiles of the positive values from a
+    /// sort, and scale in double. Sizes that are not a multiple of the vector width, with NaN, infinities and negatives.
+    /// </summary>
+    [Theory]
+    [InlineData(37, 29, DepthKind.AffineDisparity, 1)]
+    [InlineData(64, 48, DepthKind.AffineDepth, 2)]
+    [InlineData(5, 3, DepthKind.Depth, 3)]
+    public void VectorisedConditionMatchesThePlainDefinitionExactly(int width, int height, DepthKind kind, int seed)
+    {
+        var rng = new Random(seed);
+        var values = Enumerable.Range(0, width * height).Select(i => (i % 97) switch
+        {
+            3 => float.NaN,
+            11 => float.PositiveInfinity,
+            17 => float.NegativeInfinity,
+            _ => (float)(rng.NextDouble() * 20 - 5),
+        }).ToArray();
+        var actual = DepthCondition.FromPrior(new DepthMap(width, height, kind, values));
+
+        var ordered = values.Select(v => kind.IsDepthLike() ? -v : v).ToArray();
+        float min = ordered.Where(float.IsFinite).Min();
+        var shifted = ordered.Select(v => v - min + 1f).Select(v => float.IsFinite(v) ? v : 0f).ToArray();
+        var sorted = shifted.Where(v => v > 0).Order().ToArray();
+        double low = QuantileNormalization.Quantile(sorted, 0.02), high = QuantileNormalization.Quantile(sorted, 0.98);
+        var expected = shifted.Select(v => v > 0 ? (float)Math.Clamp((v - low) / (high - low) * 2.0 - 1.0, -1.0, 1.0) : -1f).ToArray();
+        Assert.Equal(expected, actual.Values);
     }
 }

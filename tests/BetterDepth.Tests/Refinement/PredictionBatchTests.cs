@@ -40,6 +40,8 @@ public class PredictionBatchTests : IClassFixture<RefinementPipelineTests.Model>
         Assert.Equal(2, outcome.Written);
         Assert.Equal([inputs[1].Path, inputs[3].Path], outcome.Skipped.Select(s => s.Input.Path));
         Assert.IsType<InvalidFileException>(outcome.Skipped[0].Error);
+        // three images were refined (img3's failure came at writing); their stages are summed
+        Assert.All(new[] { "prior", "condition", "U-Net step 1", "decode" }, stage => Assert.True(outcome.Timings[stage] > 0, stage));
         foreach (var stem in new[] { "img0", "img2" })
         {
             foreach (var file in new[] { stem + ".npy", stem + "_prior.npy" })

@@ -13,24 +13,25 @@ namespace BetterDepth.Imaging.Png;
 static class StripCompressor
 {
     /// <summary>
-    /// Raw bytes per strip. Each strip starts deflate's 32 KiB window afresh, which cost 1 to 2% of file size at this
-    /// length (level-4 files in bench/png-writing.cs before and after strips: NYU 151 -> 154 KiB, Middlebury 409 -> 414);
-    /// shorter strips would balance better and compress worse.
+    /// Raw bytes per strip. Each strip starts deflate's 32 KiB window afresh, which cost zlib's match finder 1 to 2% of
+    /// file size at this length (level-4 files in bench/png-writing.cs before and after strips: NYU 151 -> 154 KiB,
+    /// Middlebury 409 -> 414); the default run-length strategy looks back one byte only, so for it a strip boundary
+    /// costs just a new set of Huffman tables.
     /// </summary>
     public const int StripBytes = 64 * 1024;
 
-    public static byte[] Compress(ReadOnlyMemory<byte> rows, int rowBytes, int stride, int compressionLevel)
+    public static byte[] Compress(ReadOnlyMemory<byte> rows, int rowBytes, int stride, PngCompression compression)
     {
         int height = rows.Length / rowBytes;
         int stripRows = Math.Max(1, StripBytes / rowBytes);
         int strips = Math.Max(1, (height + stripRows - 1) / stripRows);
         var parts = new Strip[strips];
         Parallel.For(0, strips, s =>
-            parts[s] = CompressStrip(rows.Span, rowBytes, stride, compressionLevel, s * stripRows, Math.Min(height, (s + 1) * stripRows), last: s == strips - 1));
+            parts[s] = CompressStrip(rows.Span, rowBytes, stride, compression, s * stripRows, Math.Min(height, (s + 1) * stripRows), last: s == strips - 1));
 
         var stream = new byte[2 + parts.Sum(p => p.Deflated.Length) + 4];
         // zlib header, the strips' deflate data in order, Adler-32 of all filtered bytes
-        Header(compressionLevel).CopyTo(stream);
+        Header(compression).CopyTo(stream);
         int offset = 2;
         uint adler = 1; // the checksum of nothing
         foreach (var part in parts)
@@ -45,7 +46,7 @@ static class StripCompressor
 
     readonly record struct Strip(ReadOnlyMemory<byte> Deflated, uint Adler, long FilteredLength);
 
-    static Strip CompressStrip(ReadOnlySpan<byte> rows, int rowBytes, int stride, int compressionLevel, int firstRow, int endRow, bool last)
+    static Strip CompressStrip(ReadOnlySpan<byte> rows, int rowBytes, int stride, PngCompression compression, int firstRow, int endRow, bool last)
     {
         var filtered = new byte[(endRow - firstRow) * (rowBytes + 1)];
         // the row above the image is all zeros; the row above a later strip is the previous strip's last raw row
@@ -59,7 +60,7 @@ static class StripCompressor
 
         var output = new MemoryStream(filtered.Length / 4 + 64);
         long length;
-        using (var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = compressionLevel }, leaveOpen: true))
+        using (var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = compression.Level, CompressionStrategy = compression.Strategy }, leaveOpen: true))
         {
             deflate.Write(filtered);
             deflate.Flush(); // sync flush: everything so far, then an empty stored block, byte-aligned
@@ -70,11 +71,10 @@ static class StripCompressor
     }
 
     /// <summary>CMF (deflate, 32 KiB window) and FLG (zlib's level class; check bits making the pair divisible by 31).</summary>
-    static byte[] Header(int compressionLevel)
+    static byte[] Header(PngCompression compression)
     {
         const int cmf = 0x78;
-        int levelClass = compressionLevel < 2 ? 0 : compressionLevel < 6 ? 1 : compressionLevel == 6 ? 2 : 3;
-        int flg = levelClass << 6;
+        int flg = compression.LevelClass << 6;
         flg += 31 - (cmf * 256 + flg) % 31;
         return [cmf, (byte)flg];
     }
