@@ -48,7 +48,7 @@ public static class BenchmarkRunner
                     var forward = UNetThroughput.Measure(refiner, config, size, attainable, options.MinSeconds, ct);
                     unet.Add(forward);
                     status?.Report($"predict {config} {size}px");
-                    pipeline.Add(PipelineBenchmark.Measure(refiner, prior, config, size, options.Steps, options.PipelineRuns,
+                    pipeline.Add(PipelineBenchmark.Measure(refiner, prior, config, size, options.Steps, options.PipelineRuns, options.MinSeconds,
                         forward.BestSeconds, Path.Combine(options.ScratchDir, "predict"), ct));
                 }
             }

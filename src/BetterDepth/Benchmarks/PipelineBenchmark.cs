@@ -27,8 +27,10 @@ public static class PipelineBenchmark
 {
     public const OutputFormats Formats = OutputFormats.Npy | OutputFormats.Png16 | OutputFormats.Color;
 
+    /// <param name="runs">Timed runs at least; more follow until <paramref name="minSeconds"/> have passed (at most
+    /// <see cref="MaxRuns"/>), so a fast size gets as many chances at an undisturbed run as a slow one.</param>
     /// <param name="unetForwardSeconds">The isolated U-Net forward time at this size (see <see cref="UNetThroughput"/>).</param>
-    public static PipelineResult Measure(RefinerModel refiner, IDepthPrior prior, string config, int imageSize, int steps, int runs,
+    public static PipelineResult Measure(RefinerModel refiner, IDepthPrior prior, string config, int imageSize, int steps, int runs, double minSeconds,
         double unetForwardSeconds, string scratchDir, CancellationToken ct = default)
     {
         if (runs < 1) throw new ArgumentException($"runs must be >= 1, got {runs}");
@@ -41,7 +43,9 @@ public static class PipelineBenchmark
         // Each stage's best over the runs: on a shared machine the least disturbed figure of each stage.
         var best = new Dictionary<string, double>();
         var order = new List<string>();
-        for (int r = 0; r < runs; r++)
+        long timed = Stopwatch.GetTimestamp();
+        int done = 0;
+        for (; done < runs || (done < MaxRuns && Stopwatch.GetElapsedTime(timed).TotalSeconds < minSeconds); done++)
         {
             foreach (var stage in RunOnce(pipeline, writer, image, scratchDir, ct))
             {
@@ -53,13 +57,19 @@ public static class PipelineBenchmark
         double total = stages.Sum(s => s.Seconds);
         var (priorSeconds, unet, autoencoder) = ModelCompute(stages);
         double overhead = (total - priorSeconds - unet - autoencoder) / total;
-        var (streamed, streamedOverhead) = Streamed(pipeline, writer, imageSize, StreamedImages, scratchDir, ct);
-        return new PipelineResult(config, imageSize, steps, runs, total, stages, priorSeconds, unetForwardSeconds, unet, autoencoder, overhead,
-            StreamedImages, streamed, streamedOverhead);
+        int images = Math.Clamp((int)Math.Ceiling(2 * minSeconds / total), MinStreamedImages, MaxStreamedImages);
+        var (streamed, streamedOverhead) = Streamed(pipeline, writer, imageSize, images, scratchDir, ct);
+        return new PipelineResult(config, imageSize, steps, done, total, stages, priorSeconds, unetForwardSeconds, unet, autoencoder, overhead,
+            images, streamed, streamedOverhead);
     }
 
-    /// <summary>Images in the many-image run: what <c>betterdepth predict FOLDER</c> does, decoding and writing included.</summary>
-    public const int StreamedImages = 6;
+    public const int MaxRuns = 40;
+
+    /// <summary>
+    /// Images in the many-image run (what <c>betterdepth predict FOLDER</c> does, decoding and writing included): enough
+    /// for about twice the minimum measuring time, within these bounds.
+    /// </summary>
+    public const int MinStreamedImages = 6, MaxStreamedImages = 24;
 
     /// <summary>Seconds of the prior, of the U-Net calls and of the autoencoder among a run's stages.</summary>
     static (double Prior, double UNet, double Autoencoder) ModelCompute(IEnumerable<StageSeconds> stages)

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Refinement;
 using BetterDepth.Training;
@@ -32,9 +33,9 @@ public static class TrainingBenchmark
         void Step()
         {
             optimizer.zero_grad();
-            var images = rand([batch, 3, height, width], generator: generator, device: device) * 2 - 1;
-            var conditions = rand([batch, 1, height, width], generator: generator, device: device) * 2 - 1;
-            var targets = rand([batch, 1, height, width], generator: generator, device: device) * 2 - 1;
+            var images = rand([batch, 3, height, width], generator: generator, device: device).Times(2).Minus(1);
+            var conditions = rand([batch, 1, height, width], generator: generator, device: device).Times(2).Minus(1);
+            var targets = rand([batch, 1, height, width], generator: generator, device: device).Times(2).Minus(1);
             Tensor imageLatent, conditionLatent, targetLatent;
             using (no_grad())
             {
@@ -48,7 +49,7 @@ public static class TrainingBenchmark
             var velocity = ddpm.GetVelocity(targetLatent, noise, timesteps);
             var prediction = model.Predict(imageLatent, conditionLatent, noisy, timesteps);
             var mask = (rand(prediction.shape, generator: generator, device: device) > 0.2).to_type(ScalarType.Float32);
-            var loss = (prediction - velocity).square().mul(mask).sum() / mask.sum().clamp_min(1);
+            var loss = (prediction - velocity).Squared().mul(mask).sum() / mask.sum().AtLeast(1);
             loss.backward();
             optimizer.step();
             _ = loss.item<float>(); // waits for the step, as the trainer's loss read does

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Refinement;
 using static TorchSharp.torch;
 
@@ -37,7 +38,7 @@ public static class UNetThroughput
         unet.eval();
         using var noGrad = no_grad();
         using var sample = randn(1, unet.Config.InChannels, latent, latent, device: refiner.Device);
-        using var timestep = full([1], 500L, dtype: ScalarType.Int64, device: refiner.Device);
+        using var timestep = ScalarSafeOps.Filled([1], 500L, ScalarType.Int64, refiner.Device);
         unet.forward(sample, timestep, refiner.Context.ForBatch(1));
     };
 }

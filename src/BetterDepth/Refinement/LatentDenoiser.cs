@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using System.Diagnostics;
 using BetterDepth.Diffusion;
 using TorchSharp;
@@ -43,7 +44,7 @@ public sealed class LatentDenoiser(RefinerModel model)
             index++;
             long start = Stopwatch.GetTimestamp();
             using var scope = NewDisposeScope();
-            using var timesteps = full([members], t, dtype: ScalarType.Int64, device: latent.device);
+            using var timesteps = ScalarSafeOps.Filled([members], t, ScalarType.Int64, latent.device);
             long forwardStart = Stopwatch.GetTimestamp();
             using var prediction = model.Predict(imageLatent, conditionLatent, latent, timesteps);
             double forward = Stopwatch.GetElapsedTime(forwardStart).TotalSeconds;

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
@@ -56,7 +57,7 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
                     {
                         using var one = decoded[m, 0, TensorIndex.Slice(0, size.Height), TensorIndex.Slice(0, size.Width)];
                         // Decoded values live on the [-1, 1] scale; the output is disparity in [0, 1].
-                        using var unit = one.add(1).div(2).clamp(0, 1);
+                        using var unit = one.Plus(1).Over(2).Clamped(0, 1);
                         members.Add(TensorConversions.ToDepthMap(unit, DepthKind.AffineDisparity));
                     }
                     return 0;

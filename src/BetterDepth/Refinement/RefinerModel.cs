@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BetterDepth.Diffusion;
@@ -158,7 +159,7 @@ public sealed class RefinerModel : IDisposable
         parts.Add(noisyLatent);
         var input = cat(parts, dim: 1);
         var output = Unet.forward(input, timesteps, Context.ForBatch(batch));
-        if (ConditionSkip) output = output + condition!;
+        if (ConditionSkip) output = output.Plus(condition!);
         return output.MoveToOuterDisposeScope();
     }
 

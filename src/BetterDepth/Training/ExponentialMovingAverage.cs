@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,7 +21,7 @@ public sealed class ExponentialMovingAverage : IDisposable
     public void Update(IReadOnlyList<Parameter> parameters)
     {
         using var _ = no_grad();
-        for (int i = 0; i < shadow.Count; i++) shadow[i].mul_(decay).add_(parameters[i], alpha: 1 - decay);
+        for (int i = 0; i < shadow.Count; i++) shadow[i].TimesInPlace(decay).PlusScaledInPlace(parameters[i], 1 - decay);
     }
 
     /// <summary>Puts the averaged weights into the model until the returned object is disposed.</summary>

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -48,7 +49,7 @@ public static class MultiResolutionNoise
         if (timesteps.dim() != 1 || timesteps.shape[0] != x.shape[0])
             throw new ArgumentException($"timesteps must be 1-D with one entry per batch element ({x.shape[0]}), got shape [{string.Join(",", timesteps.shape)}]", nameof(timesteps));
         using var scope = NewDisposeScope();
-        var s = (strength * timesteps.to(x.device).to_type(x.dtype) / numTrainTimesteps).reshape(-1, 1, 1, 1);
+        var s = timesteps.to(x.device).to_type(x.dtype).Times(strength).Over(numTrainTimesteps).reshape(-1, 1, 1, 1);
         return Build(x, s, strategy, generator).MoveToOuterDisposeScope();
     }
 
@@ -64,8 +65,7 @@ public static class MultiResolutionNoise
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         long[] fullSize = [h, w];
         var noise = randn(x.shape, dtype: x.dtype, device: x.device, generator: generator);
-        // strength^i by successive products: TorchSharp 0.107's strength.pow(i) builds an implicit Scalar that once
-        // failed libtorch's "INTERNAL ASSERT ... Scalar.h" check mid-training (a lifetime race in the binding).
+        // strength^i by successive products: strength.pow(i) would hand libtorch a temporary Scalar (see ScalarSafeOps).
         var weight = ones_like(strength);
 
         void AddLayer(int i, long layerH, long layerW)
@@ -73,7 +73,7 @@ public static class MultiResolutionNoise
             using var coarse = randn([b, c, layerH, layerW], dtype: x.dtype, device: x.device, generator: generator);
             using var up = nn.functional.interpolate(coarse, size: fullSize, mode: InterpolationMode.Bilinear, align_corners: false);
             if (i > 0) weight = weight * strength;
-            noise.add_(up * weight);
+            noise.PlusInPlace(up * weight);
         }
 
         switch (strategy)

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
@@ -112,9 +113,9 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
         var prediction = model.Predict(imageLatent, conditionLatent, noisy, timesteps);
         var mask = batch.LatentMask(model.Autoencoder.DownscaleFactor).expand_as(prediction);
         // (1 / gamma) * || v^ (.) m - v (.) m ||^2 with gamma the number of kept latent entries (v, or eps / x0 for other parameterisations).
-        var gamma = mask.sum().clamp_min(1);
-        var loss = (prediction - target).square().mul(mask).sum() / gamma;
-        (loss / config.GradientAccumulation).backward();
+        var gamma = mask.sum().AtLeast(1);
+        var loss = (prediction - target).Squared().mul(mask).sum() / gamma;
+        loss.Over(config.GradientAccumulation).backward();
         return loss.item<float>();
     }
 

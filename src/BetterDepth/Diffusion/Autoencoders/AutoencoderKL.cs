@@ -41,7 +41,7 @@ public sealed class AutoencoderKL : Module, ILatentAutoencoder
         using var scope = NewDisposeScope();
         var moments = quant_conv.forward(encoder.forward(rgbMinus1To1));
         var mean = moments.narrow(1, 0, Config.LatentChannels);
-        return (mean * Config.ScalingFactor).MoveToOuterDisposeScope();
+        return mean.Times(Config.ScalingFactor).MoveToOuterDisposeScope();
     }
 
     public Tensor EncodeDepth(Tensor depthMinus1To1)
@@ -57,7 +57,7 @@ public sealed class AutoencoderKL : Module, ILatentAutoencoder
         if (latent.dim() != 4 || latent.shape[1] != LatentChannels)
             throw new ArgumentException($"latent must be [B, {LatentChannels}, h, w], got [{string.Join(", ", latent.shape)}]", nameof(latent));
         using var scope = NewDisposeScope();
-        var z = post_quant_conv.forward(latent / Config.ScalingFactor);
+        var z = post_quant_conv.forward(latent.Over(Config.ScalingFactor));
         return decoder.forward(z).MoveToOuterDisposeScope();
     }
 
@@ -171,7 +171,7 @@ public sealed class VaeMidBlock : Module<Tensor, Tensor>
         x = resnets[0].forward(x, null);
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var tokens = x.flatten(2).transpose(1, 2);
-        x = x + attentions[0].forward(tokens).transpose(1, 2).reshape(b, c, h, w);
+        x = x.Plus(attentions[0].forward(tokens).transpose(1, 2).reshape(b, c, h, w));
         return resnets[1].forward(x, null).MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using System.Text.Json.Serialization;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -61,7 +62,7 @@ public sealed class PixelUnshuffleAutoencoder : ILatentAutoencoder
         var target = device ?? CPU;
         imageBasis = tensor(image, [latentChannels, 3 * cells, 1, 1], device: target);
         depthBasis = tensor(depth, [latentChannels, cells, 1, 1], device: target);
-        depthInverse = (depthBasis.permute(1, 0, 2, 3) * (double)(factor * factor)).contiguous();
+        depthInverse = depthBasis.permute(1, 0, 2, 3).Times(factor * factor).contiguous();
     }
 
     public Tensor EncodeImage(Tensor rgbMinus1To1)

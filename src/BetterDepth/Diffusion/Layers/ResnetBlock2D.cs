@@ -49,12 +49,12 @@ public sealed class ResnetBlock2D : Module
         {
             if (timeEmbedding is null) throw new ArgumentException("this block needs a time embedding", nameof(timeEmbedding));
             var t = time_emb_proj.forward(functional.silu(timeEmbedding));
-            h = h + t.unsqueeze(-1).unsqueeze(-1);
+            h = h.Plus(t.unsqueeze(-1).unsqueeze(-1));
         }
         h = conv2.forward(dropout.forward(functional.silu(norm2.forward(h))));
         var shortcut = conv_shortcut is null ? x : conv_shortcut.forward(x);
-        var y = shortcut + h;
-        if (outputScaleFactor != 1.0) y = y / outputScaleFactor;
+        var y = shortcut.Plus(h);
+        if (outputScaleFactor != 1.0) y = y.Over(outputScaleFactor);
         return y.MoveToOuterDisposeScope();
     }
 }

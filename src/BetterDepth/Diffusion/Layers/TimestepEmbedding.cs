@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed class TimestepEmbedding : Module<Tensor, Tensor>
         if (timesteps.dim() != 1) throw new ArgumentException($"timesteps must be 1-D [B], got [{string.Join(", ", timesteps.shape)}]", nameof(timesteps));
         using var scope = NewDisposeScope();
         var half = dim / 2;
-        var exponent = arange(half, dtype: ScalarType.Float32, device: timesteps.device) * (-Math.Log(maxPeriod) / (half - freqShift));
+        var exponent = ScalarSafeOps.Range(half, timesteps.device).Times(-Math.Log(maxPeriod) / (half - freqShift));
         var angles = timesteps.to_type(ScalarType.Float32).unsqueeze(1) * exponent.exp().unsqueeze(0);
         var emb = flipSinToCos ? cat([angles.cos(), angles.sin()], 1) : cat([angles.sin(), angles.cos()], 1);
         if (dim % 2 == 1) emb = functional.pad(emb, [0, 1]);

@@ -48,7 +48,7 @@ public sealed class Transformer2DModel : Module
         var y = linearProjection
             ? ToMap(proj_out.forward(t), b, c, h, w)
             : proj_out.forward(ToMap(t, b, c, h, w));
-        return (y + x).MoveToOuterDisposeScope();
+        return y.Plus(x).MoveToOuterDisposeScope();
     }
 
     static Tensor ToTokens(Tensor map) => map.flatten(2).transpose(1, 2);
@@ -81,9 +81,9 @@ public sealed class BasicTransformerBlock : Module
     public Tensor forward(Tensor x, Tensor context)
     {
         using var scope = NewDisposeScope();
-        x = x + attn1.forward(norm1.forward(x));
-        x = x + attn2.forward(norm2.forward(x), context);
-        x = x + ff.forward(norm3.forward(x));
+        x = x.Plus(attn1.forward(norm1.forward(x)));
+        x = x.Plus(attn2.forward(norm2.forward(x), context));
+        x = x.Plus(ff.forward(norm3.forward(x)));
         return x.MoveToOuterDisposeScope();
     }
 }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;
@@ -52,17 +53,17 @@ public sealed class DdimScheduler
         double abarPrev = Schedule.AlphaCumprodAt(PreviousTimestep(timestep), FinalAlphaCumprod);
 
         var (x0, eps) = PredictionConversions.ToOriginalAndEpsilon(modelOutput, sample, abarT, Config.PredictionType);
-        if (Config.ClipSample) x0 = x0.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+        if (Config.ClipSample) x0 = x0.Clamped(-Config.ClipSampleRange, Config.ClipSampleRange);
 
         double variance = (1 - abarPrev) / (1 - abarT) * (1 - abarT / abarPrev);
         double sigma = eta * Math.Sqrt(Math.Max(variance, 0));
         // Direction pointing to x_t; clamp guards the rounding when sigma^2 ~ 1 - abar_prev (eta = 1 at the last step).
         double directionWeight = Math.Sqrt(Math.Max(1 - abarPrev - sigma * sigma, 0));
-        var prev = Math.Sqrt(abarPrev) * x0 + directionWeight * eps;
+        var prev = x0.Times(Math.Sqrt(abarPrev)).Plus(eps.Times(directionWeight));
         if (sigma > 0)
         {
             using var z = randn(sample.shape, dtype: sample.dtype, device: sample.device, generator: generator);
-            prev = prev + sigma * z;
+            prev = prev.Plus(z.Times(sigma));
         }
         return new SchedulerStep(prev.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());
     }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;
@@ -40,7 +41,7 @@ public sealed class DdpmScheduler
     {
         using var scope = NewDisposeScope();
         var (signal, noiseLevel) = Coefficients(x0, noise, timesteps);
-        return (signal * x0 + noiseLevel * noise).MoveToOuterDisposeScope();
+        return (signal * x0).Plus(noiseLevel * noise).MoveToOuterDisposeScope();
     }
 
     /// <summary>The v-prediction target v = sqrt(abar_t) eps - sqrt(1 - abar_t) x0.</summary>
@@ -68,7 +69,7 @@ public sealed class DdpmScheduler
         Array.Fill(shape, 1L);
         shape[0] = x0.shape[0];
         abar = abar.reshape(shape);
-        return (abar.sqrt(), (1 - abar).sqrt());
+        return (abar.sqrt(), abar.SubtractedFrom(1).sqrt());
     }
 
     /// <summary>
@@ -95,14 +96,14 @@ public sealed class DdpmScheduler
             PredictionType.Sample => modelOutput.alias(),
             _ => throw new InvalidOperationException($"unknown prediction type {Config.PredictionType}"),
         };
-        if (Config.ClipSample) x0 = x0.clamp(-Config.ClipSampleRange, Config.ClipSampleRange);
+        if (Config.ClipSample) x0 = x0.Clamped(-Config.ClipSampleRange, Config.ClipSampleRange);
 
-        var mean = Math.Sqrt(abarPrev) * betaT / (1 - abarT) * x0 + Math.Sqrt(alphaT) * (1 - abarPrev) / (1 - abarT) * sample;
+        var mean = x0.Times(Math.Sqrt(abarPrev) * betaT / (1 - abarT)).Plus(sample.Times(Math.Sqrt(alphaT) * (1 - abarPrev) / (1 - abarT)));
         if (timestep > 0)
         {
             double variance = Math.Max((1 - abarPrev) / (1 - abarT) * betaT, 1e-20);
             using var z = randn(sample.shape, dtype: sample.dtype, device: sample.device, generator: generator);
-            mean = mean + Math.Sqrt(variance) * z;
+            mean = mean.Plus(z.Times(Math.Sqrt(variance)));
         }
         return new SchedulerStep(mean.MoveToOuterDisposeScope(), x0.MoveToOuterDisposeScope());
     }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;
@@ -19,6 +20,6 @@ public static class ConvInWidening
             throw new ArgumentException($"cannot widen conv_in from {inChannels} to {newInChannels} input channels: not a multiple", nameof(newInChannels));
         var copies = newInChannels / inChannels;
         using var repeated = weight.repeat(1, copies, 1, 1);
-        return repeated / (double)copies;
+        return repeated.Over(copies);
     }
 }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -51,13 +52,13 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         var e4 = enc4.forward(e3);
         // Global context: the scene's overall layout (floor, far wall, horizon) reaches every position.
         var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e4, 1)));
-        e4 = e4 + g;
+        e4 = e4.Plus(g);
         var d = dec3.forward(cat([Up(e4, e3), e3], 1));
         d = dec2.forward(Up(d, e2));
         d = dec1.forward(Up(d, e1));
         // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
         // (Marigold) only uses pixels with a positive prediction.
-        var disparity = nn.functional.softplus(Up(head.forward(d), image));
+        var disparity = Up(head.forward(d), image).Softplus();
         return disparity.MoveToOuterDisposeScope();
     }
 

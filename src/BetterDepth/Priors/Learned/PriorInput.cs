@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -35,7 +36,7 @@ public static class PriorInput
     public static Tensor Normalized(RgbImage image, Device device)
     {
         using var scope = NewDisposeScope();
-        var hwc = tensor(image.Data, [image.Height, image.Width, 3]).to(ScalarType.Float32).div_(255f);
+        var hwc = tensor(image.Data, [image.Height, image.Width, 3]).to(ScalarType.Float32).OverInPlace(255f);
         var mean = tensor(Mean).view(1, 1, 3);
         var std = tensor(Std).view(1, 1, 3);
         var chw = ((hwc - mean) / std).permute(2, 0, 1).contiguous().to(device);

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,7 @@ public static class ScaleShiftInvariantLoss
         var dims = new long[] { 1, 2, 3 };
         var n = m.sum(dims, keepdim: true);
         var used = (n >= MinValidPixels).to(prediction.dtype);
-        var nSafe = n.clamp_min(1);
+        var nSafe = n.AtLeast(1);
 
         var target = Standardize(targetDisparity.to(prediction.dtype), m, nSafe, dims);
         var standardized = Standardize(prediction, m, nSafe, dims);
@@ -40,8 +41,8 @@ public static class ScaleShiftInvariantLoss
 
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
-            perImage = perImage + gradientWeight * GradientMatching(residual, m, gradientScales, nSafe);
-        var loss = (perImage * used).sum() / used.sum().clamp_min(1);
+            perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
+        var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
     }
 
@@ -51,7 +52,7 @@ public static class ScaleShiftInvariantLoss
         var mean = (t * m).sum(dims, keepdim: true) / n;
         var centred = (t - mean) * m;
         var spread = centred.abs().sum(dims, keepdim: true) / n;
-        return centred / spread.clamp_min(1e-8);
+        return centred / spread.AtLeast(1e-8);
     }
 
     /// <summary>MiDaS gradient matching: L1 of the residual's x and y differences at several scales, per image.</summary>
@@ -68,8 +69,8 @@ public static class ScaleShiftInvariantLoss
             var my = mk[.., .., 1.., ..] * mk[.., .., ..^1, ..];
             var gx = (r[.., .., .., 1..] - r[.., .., .., ..^1]).abs() * mx;
             var gy = (r[.., .., 1.., ..] - r[.., .., ..^1, ..]).abs() * my;
-            var count = mk.sum([1, 2, 3], keepdim: true).clamp_min(1);
-            total = total + (gx.sum([1, 2, 3], keepdim: true) + gy.sum([1, 2, 3], keepdim: true)) / count;
+            var count = mk.sum([1, 2, 3], keepdim: true).AtLeast(1);
+            total = total.Plus(gx.sum([1, 2, 3], keepdim: true).Plus(gy.sum([1, 2, 3], keepdim: true)) / count);
         }
         return total;
     }
