@@ -26,11 +26,7 @@ public class ScalarSafetyTests
         foreach (var type in typeof(ScalarSafeOps).Assembly.GetTypes())
             foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
             {
-                var calls = Callees(method).ToList();
-                var reasons = calls.Where(c => IsTorchSharp(c) && LetsAScalarGo(c, unsafeTorchSharp)).Select(Describe).Distinct().ToList();
-                // a static constructor's Scalars go to static fields, which keep them alive
-                if (calls.Any(CreatesScalar) && !calls.Any(DisposesScalar) && method is not ConstructorInfo { IsStatic: true })
-                    reasons.Insert(0, "a number converted to a Scalar and never disposed");
+                var reasons = Reasons(method, unsafeTorchSharp);
                 if (reasons.Count > 0) offenders.Add($"{type.FullName}.{method.Name}: {string.Join("; ", reasons)}");
             }
         Assert.True(offenders.Count == 0, "use ScalarSafeOps instead in:\n" + string.Join("\n", offenders));
@@ -41,16 +37,22 @@ public class ScalarSafetyTests
     public void TheScanRecognisesTheUnsafeForms()
     {
         var seen = new Dictionary<MethodBase, bool>();
-        bool Flagged(string name)
-        {
-            var method = typeof(Examples).GetMethod(name, Declared)!;
-            var calls = Callees(method).ToList();
-            return calls.Any(c => IsTorchSharp(c) && LetsAScalarGo(c, seen)) || (calls.Any(CreatesScalar) && !calls.Any(DisposesScalar));
-        }
+        bool Flagged(string name) => Reasons(typeof(Examples).GetMethod(name, Declared)!, seen).Count > 0;
         Assert.True(Flagged(nameof(Examples.TensorPlusTensor)));
         Assert.True(Flagged(nameof(Examples.TensorTimesNumber)));
         Assert.True(Flagged(nameof(Examples.ImplicitScalarArgument)));
         Assert.False(Flagged(nameof(Examples.Safe)));
+    }
+
+    /// <summary>Why <paramref name="method"/> lets a temporary Scalar go; empty when it does not.</summary>
+    static List<string> Reasons(MethodBase method, Dictionary<MethodBase, bool> unsafeTorchSharp)
+    {
+        var calls = Callees(method).ToList();
+        var reasons = calls.Where(c => IsTorchSharp(c) && LetsAScalarGo(c, unsafeTorchSharp)).Select(Describe).Distinct().ToList();
+        // a static constructor's Scalars go to static fields, which keep them alive
+        if (calls.Any(CreatesScalar) && !calls.Any(DisposesScalar) && method is not ConstructorInfo { IsStatic: true })
+            reasons.Insert(0, "a number converted to a Scalar and never disposed");
+        return reasons;
     }
 
     static class Examples
