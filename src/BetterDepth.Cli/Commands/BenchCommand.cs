@@ -16,6 +16,10 @@ public static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Smoke run of about a minute: fewer repetitions, smaller defaults" };
         var output = new Option<string>("--output") { Description = "Folder for bench-<timestamp>.json and latest.json", DefaultValueFactory = _ => Path.Combine("bench", "results") };
         var onnx = new Option<string?>("--onnx") { Description = "ONNX depth model to time as the prior (ONNX Runtime); default: the shipped learned prior, exported to ONNX for the run" };
+        var refiner = new Option<string?>("--refiner")
+        {
+            Description = "Trained refiner folder: the model setting it was trained as is timed with its weights (default: models/refiner if present; 'none': random weights for all)",
+        };
         var threads = new Option<int>("--threads") { Description = "libtorch and ONNX Runtime intra-op threads", DefaultValueFactory = _ => Environment.ProcessorCount };
         var steps = new Option<int>("--steps") { Description = "DDIM steps per image", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -23,7 +27,7 @@ public static class BenchCommand
 
         var command = new Command("bench", "Measure matmul rate, U-Net FLOPs and achieved rate, predict time per stage, memory, training and data throughput.")
         {
-            sizes, configs, quick, output, onnx, threads, steps, device, probe,
+            sizes, configs, quick, output, onnx, refiner, threads, steps, device, probe,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
@@ -45,6 +49,12 @@ public static class BenchCommand
                 Threads = parse.GetValue(threads),
                 Steps = parse.GetValue(steps),
                 OnnxModel = parse.GetValue(onnx),
+                Refiner = parse.GetValue(refiner) switch
+                {
+                    null => Directory.Exists(ProjectPaths.DefaultRefiner) ? ProjectPaths.DefaultRefiner : null,
+                    "none" => null,
+                    var folder => folder,
+                },
                 ScratchDir = Path.Combine(outDir, "tmp", $"bench-{Environment.ProcessId}"),
                 MemoryProbe = SelfCommand(parse.GetValue(device)!),
                 Device = torchDevice,

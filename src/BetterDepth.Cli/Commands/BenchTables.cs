@@ -30,9 +30,9 @@ static class BenchTables
         static string Column(string stage) =>
             stage.StartsWith("U-Net step", StringComparison.Ordinal) ? "U-Net" : stage.StartsWith("scheduler step", StringComparison.Ordinal) ? "scheduler" : stage;
         var stages = r.Pipeline.SelectMany(p => p.Stages.Select(s => Column(s.Stage))).Distinct().ToList();
-        var pipe = new Table().Title("predict per image (s)").AddColumns(["model", "px", "total", .. stages, "overhead", "streamed s/img", "streamed overhead"]);
+        var pipe = new Table().Title("predict per image (s)").AddColumns(["model", "weights", "px", "total", .. stages, "overhead", "streamed s/img", "streamed overhead"]);
         foreach (var p in r.Pipeline)
-            pipe.AddRow([p.Config, $"{p.ImageSize}", F(p.EndToEndSeconds, "F3"),
+            pipe.AddRow([p.Config, p.Weights == PipelineResult.Untrained ? "random" : "trained", $"{p.ImageSize}", F(p.EndToEndSeconds, "F3"),
                 .. stages.Select(s => F(p.Stages.Where(x => Column(x.Stage) == s).Sum(x => x.Seconds), "F3")), $"{100 * p.OverheadFraction:F0}%",
                 F(p.StreamedSecondsPerImage, "F3"), $"{100 * p.StreamedOverheadFraction:F0}%"]);
         AnsiConsole.Write(pipe);

@@ -16,6 +16,12 @@ public sealed record BenchmarkOptions
     public int Steps { get; init; } = 2;
     /// <summary>An ONNX depth model to time as the prior; none = the shipped learned prior, exported to ONNX for the run.</summary>
     public string? OnnxModel { get; init; }
+    /// <summary>
+    /// A trained refiner folder (e.g. models/refiner): the model setting it was trained as is timed with its weights,
+    /// the others with random ones. Compute does not depend on the weights, but writing does: a trained refiner's
+    /// smooth maps are what <c>predict</c> writes, an untrained one's noise-like maps take longer to compress.
+    /// </summary>
+    public string? Refiner { get; init; }
     /// <summary>Scratch space for written predictions and the small evaluation set; deleted afterwards.</summary>
     public required string ScratchDir { get; init; }
     /// <summary>How to start a memory-probe child; null = no memory figures.</summary>
@@ -37,6 +43,7 @@ public sealed record BenchmarkOptions
         if (Configs.Count == 0) throw new ArgumentException("--configs needs at least one model setting");
         if (Threads < 1) throw new ArgumentException($"--threads must be >= 1, got {Threads}");
         if (Steps < 1) throw new ArgumentException($"--steps must be >= 1, got {Steps}");
+        if (Refiner is not null && !Directory.Exists(Refiner)) throw new DirectoryNotFoundException($"--refiner: folder not found: {Refiner}");
         if (OnnxModel is not null && !File.Exists(OnnxModel)) throw new FileNotFoundException($"--onnx: file not found: {OnnxModel}", OnnxModel);
     }
 }

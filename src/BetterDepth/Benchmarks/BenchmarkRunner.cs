@@ -40,7 +40,8 @@ public static class BenchmarkRunner
             using var prior = new SmoothImagePrior();
             foreach (var config in options.Configs)
             {
-                using var refiner = CreateRefiner(config, options.Device);
+                var (refiner, weights) = RefinerFor(config, options);
+                using var _ = refiner;
                 refiner.Unet.eval();
                 foreach (var size in sizes)
                 {
@@ -49,7 +50,7 @@ public static class BenchmarkRunner
                     unet.Add(forward);
                     status?.Report($"predict {config} {size}px");
                     pipeline.Add(PipelineBenchmark.Measure(refiner, prior, config, size, options.Steps, options.PipelineRuns, options.MinSeconds,
-                        forward.BestSeconds, Path.Combine(options.ScratchDir, "predict"), ct));
+                        forward.BestSeconds, Path.Combine(options.ScratchDir, "predict"), ct) with { Weights = weights });
                 }
             }
 
@@ -117,6 +118,14 @@ public static class BenchmarkRunner
 
     /// <summary>Image size of the memory-stability run: small, so 1,000 images take under a minute.</summary>
     const int StabilitySize = 128;
+
+    /// <summary>The trained refiner of <see cref="BenchmarkOptions.Refiner"/> if it was trained as <paramref name="config"/>, else random weights.</summary>
+    static (RefinerModel Refiner, string Weights) RefinerFor(string config, BenchmarkOptions options)
+    {
+        if (options.Refiner is { } folder && RefinerModel.TrainedModelSetting(folder) == config)
+            return (RefinerModel.Load(folder, options.Device), $"trained ({folder})");
+        return (CreateRefiner(config, options.Device), PipelineResult.Untrained);
+    }
 
     public static RefinerModel CreateRefiner(string config, Device device) =>
         RefinerModel.Create(ModelConfigs.Load(config), Conditioning.ImageAndDepth, SchedulerConfig.MarigoldV1_1, 0, device);

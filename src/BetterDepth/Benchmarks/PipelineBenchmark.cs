@@ -17,7 +17,13 @@ public sealed record StageSeconds(string Stage, double Seconds);
 /// </summary>
 public sealed record PipelineResult(string Config, int ImageSize, int Steps, int Runs, double EndToEndSeconds,
     IReadOnlyList<StageSeconds> Stages, double PriorSeconds, double UNetForwardSeconds, double UNetComputeSeconds, double AutoencoderSeconds, double OverheadFraction,
-    int StreamedImages, double StreamedSecondsPerImage, double StreamedOverheadFraction);
+    int StreamedImages, double StreamedSecondsPerImage, double StreamedOverheadFraction)
+{
+    public const string Untrained = "untrained (random)";
+
+    /// <summary>The refiner's weights: <see cref="Untrained"/>, or "trained (FOLDER)".</summary>
+    public string Weights { get; init; } = Untrained;
+}
 
 /// <summary>
 /// Times <see cref="RefinementPipeline.Run"/> plus writing the outputs, as <c>betterdepth predict</c> does per image.

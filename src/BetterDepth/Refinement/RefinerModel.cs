@@ -122,6 +122,18 @@ public sealed class RefinerModel : IDisposable
         File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     });
 
+    /// <summary>The model setting (configs/models/NAME.json) a refiner folder was trained as, from its refiner.json; null if it does not say.</summary>
+    public static string? TrainedModelSetting(string folder)
+    {
+        var path = Path.Combine(folder, ManifestName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return (JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["training"]?["model"]?.GetValue<string>();
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
+    }
+
     static (Conditioning Conditioning, bool ConditionSkip) ReadManifest(string path)
     {
         try

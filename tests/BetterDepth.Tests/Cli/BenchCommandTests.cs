@@ -11,6 +11,7 @@ public class BenchCommandTests
     [InlineData("--sizes", "256,big")]
     [InlineData("--threads", "0")]
     [InlineData("--memory-probe", "tiny")]
+    [InlineData("--refiner", "no-such-refiner-folder")]
     public void Bad_settings_exit_with_code_2_before_measuring(string option, string value)
     {
         var output = Path.Combine(TestData.NewTempDir(), "results");

@@ -31,6 +31,51 @@ public class PngDecoderTests
         }
     }
 
+    /// <summary>
+    /// Every filter type on every layout, at widths around the decoder's special cases (one pixel, rows too short for
+    /// its pixel-wise Paeth, SIMD lengths), rows cycling through the filters. Samples come from a small range, where
+    /// Paeth's ties are common, and from the full range, where residuals wrap.
+    /// </summary>
+    [Theory]
+    [InlineData(0, 1)] [InlineData(0, 4)] [InlineData(0, 8)] [InlineData(0, 16)] [InlineData(2, 8)] [InlineData(2, 16)]
+    [InlineData(3, 2)] [InlineData(3, 8)] [InlineData(4, 8)] [InlineData(4, 16)] [InlineData(6, 8)] [InlineData(6, 16)]
+    public void UndoesEveryRowFilter(int colorType, int bitDepth)
+    {
+        int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
+        int max = (1 << bitDepth) - 1;
+        var palette = colorType == 3 ? Enumerable.Range(0, (max + 1) * 3).Select(i => (byte)(i * 53 % 256)).ToArray() : null;
+        foreach (int width in new[] { 1, 2, 3, 5, 13, 40 })
+            foreach (int range in new[] { 3, max })
+                foreach (var interlaced in new[] { false, true })
+                {
+                    var random = new Random(width * 31 + range);
+                    var samples = new int[9, width, channels];
+                    foreach (var y in Enumerable.Range(0, 9))
+                        foreach (var x in Enumerable.Range(0, width))
+                            foreach (var c in Enumerable.Range(0, channels)) samples[y, x, c] = random.Next(Math.Min(range, max) + 1);
+                    int[] At(int x, int y) => Enumerable.Range(0, channels).Select(c => samples[y, x, c]).ToArray();
+                    var file = TestFiles.Png(width, 9, bitDepth, colorType, At, palette, interlaced, filterOfRow: r => (byte)(r % 5));
+                    var png = PngReader.Decode(file, "f.png");
+                    for (int y = 0; y < 9; y++)
+                        for (int x = 0; x < width; x++)
+                        {
+                            var expected = palette is null ? At(x, y).Select(v => (ushort)v)
+                                : palette.Skip(samples[y, x, 0] * 3).Take(3).Select(v => (ushort)v);
+                            int outChannels = palette is null ? channels : 3;
+                            Assert.Equal(expected, png.Samples.Skip((y * width + x) * outChannels).Take(outChannels));
+                        }
+                }
+    }
+
+    [Fact]
+    public void UnknownFilterTypeIsRejected()
+    {
+        var file = TestFiles.Png(4, 3, 8, 2, (x, y) => [x, y, 1], filterOfRow: r => r == 2 ? (byte)5 : (byte)0);
+        var e = Assert.Throws<InvalidFileException>(() => PngReader.Decode(file, "bad.png"));
+        Assert.Contains("bad.png", e.Message);
+        Assert.Contains("filter type 5", e.Message);
+    }
+
     [Theory]
     [InlineData(1)] [InlineData(2)] [InlineData(4)] [InlineData(8)]
     public void ExpandsPalettes(int bitDepth)

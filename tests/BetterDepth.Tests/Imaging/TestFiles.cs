@@ -31,8 +31,12 @@ static class TestFiles
         return data;
     }
 
-    /// <summary>A PNG from unfiltered scanlines (each row prefixed by filter byte 0 here), optionally Adam7-interlaced.</summary>
-    public static byte[] Png(int width, int height, int bitDepth, int colorType, Func<int, int, int[]> samplesAt, byte[]? palette = null, bool interlaced = false)
+    /// <summary>
+    /// A PNG, optionally Adam7-interlaced, with each scanline filtered by <paramref name="filterOfRow"/>(its index in
+    /// the pass) per the specification's definitions (filter 0, no filtering, when not given).
+    /// </summary>
+    public static byte[] Png(int width, int height, int bitDepth, int colorType, Func<int, int, int[]> samplesAt, byte[]? palette = null, bool interlaced = false,
+        Func<int, byte>? filterOfRow = null)
     {
         int channels = colorType switch { 0 => 1, 2 => 3, 3 => 1, 4 => 2, _ => 4 };
         (int, int, int, int)[] passes = interlaced
@@ -44,13 +48,20 @@ static class TestFiles
             var xs = Enumerable.Range(0, width).Where(x => x >= x0 && (x - x0) % dx == 0).ToArray();
             var ys = Enumerable.Range(0, height).Where(y => y >= y0 && (y - y0) % dy == 0).ToArray();
             if (xs.Length == 0) continue;
-            foreach (var y in ys)
+            int bytesPerPixel = Math.Max(1, channels * bitDepth / 8);
+            byte[]? previous = null;
+            foreach (var (y, r) in ys.Select((y, r) => (y, r)))
             {
-                raw.WriteByte(0);
-                var bits = new BitPacker(raw);
+                var line = new MemoryStream();
+                var bits = new BitPacker(line);
                 foreach (var x in xs)
                     foreach (var s in samplesAt(x, y)) bits.Write(s, bitDepth);
                 bits.Flush();
+                var values = line.ToArray();
+                byte filter = filterOfRow?.Invoke(r) ?? 0;
+                raw.WriteByte(filter);
+                raw.Write(Filter(filter, values, previous ?? new byte[values.Length], bytesPerPixel));
+                previous = values;
             }
         }
         var idat = new MemoryStream();
@@ -70,6 +81,28 @@ static class TestFiles
         Chunk(file, "IDAT", idat.ToArray());
         Chunk(file, "IEND", []);
         return file.ToArray();
+    }
+
+    /// <summary>PNG specification, section 9.2: each byte minus its predictor from a (left), b (up), c (up-left), mod 256.</summary>
+    static byte[] Filter(byte filter, byte[] row, byte[] up, int bytesPerPixel)
+    {
+        var residuals = new byte[row.Length];
+        for (int i = 0; i < row.Length; i++)
+        {
+            int a = i >= bytesPerPixel ? row[i - bytesPerPixel] : 0, b = up[i], c = i >= bytesPerPixel ? up[i - bytesPerPixel] : 0;
+            int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+            int predictor = filter switch
+            {
+                0 => 0,
+                1 => a,
+                2 => b,
+                3 => (a + b) / 2,
+                4 => pa <= pb && pa <= pc ? a : pb <= pc ? b : c,
+                _ => 0, // types above 4 do not exist: the bytes go out as they are, for testing decoders on them
+            };
+            residuals[i] = (byte)(row[i] - predictor);
+        }
+        return residuals;
     }
 
     sealed class BitPacker(Stream output)

@@ -110,6 +110,23 @@ public class RefinerModelTests
     }
 
     [Fact]
+    public void TheModelSettingATrainedRefinerWasTrainedAsIsReadFromItsManifest()
+    {
+        var folder = Path.Combine(TestData.NewTempDir("refiner"), "model");
+        using var model = RefinementTestModels.Tiny();
+        model.Save(folder, new System.Text.Json.Nodes.JsonObject { ["model"] = "tiny", ["iterations"] = 3 });
+        Assert.Equal("tiny", RefinerModel.TrainedModelSetting(folder));
+
+        var untrained = SavedCopy(); // saved without training information
+        Assert.Null(RefinerModel.TrainedModelSetting(untrained));
+        Assert.Null(RefinerModel.TrainedModelSetting(TestData.NewTempDir("empty")));
+
+        File.WriteAllText(Path.Combine(folder, RefinerModel.ManifestName), "{\"training\": ");
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.TrainedModelSetting(folder));
+        Assert.Contains(RefinerModel.ManifestName, e.Message);
+    }
+
+    [Fact]
     public void DepthConditionedPredictNeedsAConditionLatent()
     {
         using var model = RefinementTestModels.Tiny();

@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace BetterDepth.Imaging.Png;
@@ -159,32 +161,79 @@ public static class PngReader
             int pw = PassSize(h.Width, x0, dx), ph = PassSize(h.Height, y0, dy);
             if (pw == 0 || ph == 0) continue;
             int rowBytes = (int)h.RowBytes(pw);
-            var previous = new byte[rowBytes];
+            // rows are decoded in place, so the row above is the previous row of the buffer itself
+            ReadOnlySpan<byte> above = new byte[rowBytes];
             for (int r = 0; r < ph; r++)
             {
                 byte filter = raw[pos];
                 var row = raw.AsSpan(pos + 1, rowBytes);
                 pos += 1 + rowBytes;
-                Unfilter(filter, row, previous, filterStride, bad);
-                row.CopyTo(previous);
+                if (!RowFilters.TryUndo(filter, row, above, filterStride)) throw bad($"unknown row filter type {filter}", null);
+                above = row;
                 int y = y0 + r * dy;
-                for (int i = 0; i < pw; i++)
-                {
-                    long o = ((long)y * h.Width + x0 + (long)i * dx) * outChannels;
-                    if (h.ColorType == 3)
-                    {
-                        int index = ReadSample(row, i, h.BitDepth);
-                        if (index * 3 + 2 >= palette!.Length) throw bad($"palette index {index} out of range", null);
-                        for (int c = 0; c < 3; c++) samples[o + c] = palette[index * 3 + c];
-                    }
-                    else
-                    {
-                        for (int c = 0; c < outChannels; c++) samples[o + c] = ReadSample(row, i * outChannels + c, h.BitDepth);
-                    }
-                }
+                if (dx == 1) UnpackRow(h, row, samples.AsSpan((int)((long)y * h.Width * outChannels), pw * outChannels), palette, bad);
+                else UnpackInterlacedRow(h, row, samples, y, x0, dx, pw, outChannels, palette, bad);
             }
         }
         return new PngImage { Width = h.Width, Height = h.Height, Channels = outChannels, BitDepth = h.ColorType == 3 ? 8 : h.BitDepth, Samples = samples };
+    }
+
+    /// <summary>A whole image row into its samples: the common layouts (8 and 16 bits, palettes) without per-sample dispatch.</summary>
+    static void UnpackRow(Header h, ReadOnlySpan<byte> row, Span<ushort> samples, byte[]? palette, Func<string, Exception?, InvalidFileException> bad)
+    {
+        if (h.ColorType == 3)
+        {
+            int entries = palette!.Length / 3;
+            for (int i = 0; i < h.Width; i++)
+            {
+                int index = h.BitDepth == 8 ? row[i] : ReadSample(row, i, h.BitDepth);
+                if (index >= entries) throw bad($"palette index {index} out of range", null);
+                samples[i * 3] = palette[index * 3];
+                samples[i * 3 + 1] = palette[index * 3 + 1];
+                samples[i * 3 + 2] = palette[index * 3 + 2];
+            }
+        }
+        else if (h.BitDepth == 16)
+        {
+            var bigEndian = MemoryMarshal.Cast<byte, ushort>(row);
+            if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(bigEndian, samples);
+            else bigEndian.CopyTo(samples);
+        }
+        else if (h.BitDepth == 8)
+        {
+            int j = 0;
+            for (; j <= row.Length - Vector<byte>.Count; j += Vector<byte>.Count)
+            {
+                Vector.Widen(new Vector<byte>(row[j..]), out var low, out var high);
+                low.CopyTo(samples[j..]);
+                high.CopyTo(samples[(j + Vector<ushort>.Count)..]);
+            }
+            for (; j < row.Length; j++) samples[j] = row[j];
+        }
+        else
+        {
+            for (int i = 0; i < samples.Length; i++) samples[i] = ReadSample(row, i, h.BitDepth);
+        }
+    }
+
+    /// <summary>One row of an Adam7 pass: every <paramref name="dx"/>-th pixel of image row <paramref name="y"/> from <paramref name="x0"/>.</summary>
+    static void UnpackInterlacedRow(Header h, ReadOnlySpan<byte> row, ushort[] samples, int y, int x0, int dx, int pw, int outChannels, byte[]? palette,
+        Func<string, Exception?, InvalidFileException> bad)
+    {
+        for (int i = 0; i < pw; i++)
+        {
+            long o = ((long)y * h.Width + x0 + (long)i * dx) * outChannels;
+            if (h.ColorType == 3)
+            {
+                int index = ReadSample(row, i, h.BitDepth);
+                if (index * 3 + 2 >= palette!.Length) throw bad($"palette index {index} out of range", null);
+                for (int c = 0; c < 3; c++) samples[o + c] = palette[index * 3 + c];
+            }
+            else
+            {
+                for (int c = 0; c < outChannels; c++) samples[o + c] = ReadSample(row, i * outChannels + c, h.BitDepth);
+            }
+        }
     }
 
     static ushort ReadSample(ReadOnlySpan<byte> row, int index, int bitDepth) => bitDepth switch
@@ -194,31 +243,4 @@ public static class PngReader
         // Sub-byte samples are packed most significant bits first.
         _ => (ushort)((row[index * bitDepth / 8] >> (8 - bitDepth - index * bitDepth % 8)) & ((1 << bitDepth) - 1)),
     };
-
-    /// <summary>Undoes the per-row filter (PNG spec section 9): each byte was stored as a difference to a predictor.</summary>
-    static void Unfilter(byte filter, Span<byte> row, ReadOnlySpan<byte> prior, int stride, Func<string, Exception?, InvalidFileException> bad)
-    {
-        switch (filter)
-        {
-            case 0: break;
-            case 1: for (int i = stride; i < row.Length; i++) row[i] += row[i - stride]; break;
-            case 2: for (int i = 0; i < row.Length; i++) row[i] += prior[i]; break;
-            case 3:
-                for (int i = 0; i < row.Length; i++)
-                    row[i] += (byte)(((i >= stride ? row[i - stride] : 0) + prior[i]) >> 1);
-                break;
-            case 4:
-                for (int i = 0; i < row.Length; i++)
-                    row[i] += Paeth(i >= stride ? row[i - stride] : (byte)0, prior[i], i >= stride ? prior[i - stride] : (byte)0);
-                break;
-            default: throw bad($"unknown row filter type {filter}", null);
-        }
-    }
-
-    internal static byte Paeth(byte left, byte up, byte upLeft)
-    {
-        int p = left + up - upLeft;
-        int pa = Math.Abs(p - left), pb = Math.Abs(p - up), pc = Math.Abs(p - upLeft);
-        return pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft;
-    }
 }

@@ -8,7 +8,7 @@ namespace BetterDepth.Imaging.Png;
 /// writes the winner's residuals: trying each filter into a scratch row and summing it afterwards read and wrote
 /// every row ten times. Bytes before the first pixel count as 0, as the format says.
 /// </summary>
-static class RowFilters
+static partial class RowFilters
 {
     public const int Count = 5;
 
@@ -74,7 +74,7 @@ static class RowFilters
         1 => left,
         2 => up,
         3 => (byte)((left + up) >> 1),
-        _ => PngReader.Paeth(left, up, upLeft),
+        _ => Paeth(left, up, upLeft),
     };
 
     static Vector<byte> Predict(byte filter, Vector<byte> left, Vector<byte> up, Vector<byte> upLeft) => filter switch
