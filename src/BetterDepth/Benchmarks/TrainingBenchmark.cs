@@ -51,7 +51,7 @@ public static class TrainingBenchmark
             var mask = (rand(prediction.shape, generator: generator, device: device) > 0.2).to_type(ScalarType.Float32);
             var loss = (prediction - velocity).Squared().mul(mask).sum() / mask.sum().AtLeast(1);
             loss.backward();
-            optimizer.step();
+            optimizer.SafeStep();
             _ = loss.item<float>(); // waits for the step, as the trainer's loss read does
         }
 

@@ -28,6 +28,20 @@ public static class ScalarSafeOps
         return a.add_(b, s);
     }
 
+    /// <summary>a + value * t1 * t2, in place (torch's addcmul_).</summary>
+    public static Tensor PlusScaledProductInPlace(this Tensor a, Tensor t1, Tensor t2, double value)
+    {
+        using var s = value.ToScalar();
+        return a.addcmul_(t1, t2, s);
+    }
+
+    /// <summary>a + value * t1 / t2, in place (torch's addcdiv_).</summary>
+    public static Tensor PlusScaledQuotientInPlace(this Tensor a, Tensor t1, Tensor t2, double value)
+    {
+        using var s = value.ToScalar();
+        return a.addcdiv_(t1, t2, s);
+    }
+
     /// <summary>op(a, the Scalar of k), the Scalar freed after the call and so kept alive through it.</summary>
     static Tensor WithScalar(Tensor a, double k, Func<Tensor, Scalar, Tensor> op)
     {
@@ -36,6 +50,8 @@ public static class ScalarSafeOps
     }
 
     public static Tensor Plus(this Tensor a, double k) => WithScalar(a, k, static (t, s) => t.add(s, One));
+
+    public static Tensor PlusInPlace(this Tensor a, double k) => WithScalar(a, k, static (t, s) => t.add_(s, One));
 
     public static Tensor Minus(this Tensor a, double k) => WithScalar(a, k, static (t, s) => t.sub(s));
 

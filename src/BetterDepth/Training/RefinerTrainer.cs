@@ -54,7 +54,7 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
                 throw new TrainingDivergedException(string.Create(CultureInfo.InvariantCulture,
                     $"loss became {loss} at iteration {iteration + 1}; training stopped without saving it. " +
                     $"The last good checkpoint is kept in {Path.Combine(runDir, TrainingCheckpoint.FolderName)}: lower learning_rate and resume."));
-            optimizer.step();
+            optimizer.SafeStep();
             ema?.Update(parameters);
             iteration++;
             lastLoss = loss;

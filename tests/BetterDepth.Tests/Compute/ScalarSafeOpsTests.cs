@@ -37,6 +37,9 @@ public class ScalarSafeOpsTests
         Near(A.Zip(B, (x, y) => x * 2.5 + 0.5 * y), a.clone().TimesInPlace(2.5).PlusScaledInPlace(b, 0.5));
         Near(A.Zip(B, (x, y) => (double)x + y), a.clone().PlusInPlace(b));
         Near(A.Select(x => x / 4.0), a.clone().OverInPlace(4));
+        Near(A.Select(x => x + 1.5), a.clone().PlusInPlace(1.5));
+        Near(A.Zip(B, (x, y) => x + 0.5 * x * y), a.clone().PlusScaledProductInPlace(a, b, 0.5));
+        Near(A.Zip(B, (x, y) => x - 0.5 * x / y), a.clone().PlusScaledQuotientInPlace(a, b, -0.5));
         Assert.Equal([500L, 500L, 500L], ScalarSafeOps.Filled([3], 500L, ScalarType.Int64, CPU).data<long>().ToArray());
         Assert.Equal([0f, 1, 2, 3, 4], Of(ScalarSafeOps.Range(5, CPU)));
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using BetterDepth.Compute;
+using BetterDepth.Training;
 using TorchSharp;
 
 namespace BetterDepth.Tests.Compute;
@@ -8,8 +9,9 @@ namespace BetterDepth.Tests.Compute;
 /// <summary>
 /// No library method may hand libtorch a TorchSharp Scalar that nothing keeps alive (see <see cref="ScalarSafeOps"/>):
 /// neither by converting a number to a Scalar without disposing it, nor by calling a TorchSharp method that does so
-/// itself, directly or through the methods it calls (Tensor.add(Tensor) makes up its alpha = 1). Read from the IL of
-/// both assemblies, so a new `x * 0.5` or `a + b` on tensors fails here with the method that contains it.
+/// itself, directly or through the methods it calls (Tensor.add(Tensor) makes up its alpha = 1), including the overrides
+/// a virtual call may reach (optimizer.step() runs Adam.step). Read from the IL of both assemblies, so a new `x * 0.5`
+/// or `a + b` on tensors, or a return to TorchSharp's Adam.step, fails here with the method that contains it.
 /// </summary>
 public class ScalarSafetyTests
 {
@@ -22,14 +24,16 @@ public class ScalarSafetyTests
     public void NoLibraryMethodLetsATemporaryScalarGo()
     {
         var unsafeTorchSharp = new Dictionary<MethodBase, bool>();
+        var methods = typeof(ScalarSafeOps).Assembly.GetTypes()
+            .SelectMany(type => type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared))).ToList();
+        var obtained = ObtainedTypes(methods);
         var offenders = new List<string>();
-        foreach (var type in typeof(ScalarSafeOps).Assembly.GetTypes())
-            foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
-            {
-                var reasons = Reasons(method, unsafeTorchSharp);
-                if (reasons.Count > 0) offenders.Add($"{type.FullName}.{method.Name}: {string.Join("; ", reasons)}");
-            }
-        Assert.True(offenders.Count == 0, "use ScalarSafeOps instead in:\n" + string.Join("\n", offenders));
+        foreach (var method in methods)
+        {
+            var reasons = Reasons(method, unsafeTorchSharp, obtained);
+            if (reasons.Count > 0) offenders.Add($"{method.DeclaringType!.FullName}.{method.Name}: {string.Join("; ", reasons)}");
+        }
+        Assert.True(offenders.Count == 0, "use ScalarSafeOps (ScalarSafeAdam.SafeStep for optimizer.step()) instead in:\n" + string.Join("\n", offenders));
     }
 
     /// <summary>The scan finds what it must: the unsafe forms in this test assembly's own examples, and none in safe code.</summary>
@@ -37,18 +41,22 @@ public class ScalarSafetyTests
     public void TheScanRecognisesTheUnsafeForms()
     {
         var seen = new Dictionary<MethodBase, bool>();
-        bool Flagged(string name) => Reasons(typeof(Examples).GetMethod(name, Declared)!, seen).Count > 0;
+        var obtained = ObtainedTypes(typeof(Examples).GetMethods(Declared));
+        bool Flagged(string name) => Reasons(typeof(Examples).GetMethod(name, Declared)!, seen, obtained).Count > 0;
         Assert.True(Flagged(nameof(Examples.TensorPlusTensor)));
         Assert.True(Flagged(nameof(Examples.TensorTimesNumber)));
         Assert.True(Flagged(nameof(Examples.ImplicitScalarArgument)));
+        Assert.True(Flagged(nameof(Examples.TorchSharpAdamStep)));
         Assert.False(Flagged(nameof(Examples.Safe)));
+        Assert.False(Flagged(nameof(Examples.SafeAdamStep)));
     }
 
     /// <summary>Why <paramref name="method"/> lets a temporary Scalar go; empty when it does not.</summary>
-    static List<string> Reasons(MethodBase method, Dictionary<MethodBase, bool> unsafeTorchSharp)
+    static List<string> Reasons(MethodBase method, Dictionary<MethodBase, bool> unsafeTorchSharp, HashSet<Type> obtained)
     {
         var calls = Callees(method).ToList();
-        var reasons = calls.Where(c => IsTorchSharp(c) && LetsAScalarGo(c, unsafeTorchSharp)).Select(Describe).Distinct().ToList();
+        var reasons = calls.Where(IsTorchSharp).SelectMany(c => Overrides(c, obtained).Prepend(c))
+            .Where(c => LetsAScalarGo(c, unsafeTorchSharp)).Select(Describe).Distinct().ToList();
         // a static constructor's Scalars go to static fields, which keep them alive
         if (calls.Any(CreatesScalar) && !calls.Any(DisposesScalar) && method is not ConstructorInfo { IsStatic: true })
             reasons.Insert(0, "a number converted to a Scalar and never disposed");
@@ -61,9 +69,41 @@ public class ScalarSafetyTests
         public static torch.Tensor TensorTimesNumber(torch.Tensor a) => a * 0.5;
         public static torch.Tensor ImplicitScalarArgument(torch.Tensor a) => a.mul_(2.0);
         public static torch.Tensor Safe(torch.Tensor a, torch.Tensor b) => a.Plus(b).Times(0.5) - b;
+
+        public static void TorchSharpAdamStep(IEnumerable<TorchSharp.Modules.Parameter> parameters)
+        {
+            using var adam = torch.optim.Adam(parameters);
+            adam.step();
+        }
+
+        public static void SafeAdamStep(IEnumerable<TorchSharp.Modules.Parameter> parameters)
+        {
+            using var adam = torch.optim.Adam(parameters);
+            adam.SafeStep();
+        }
     }
 
     static bool IsTorchSharp(MethodBase m) => m.DeclaringType?.Assembly == TorchSharpAssembly;
+
+    /// <summary>
+    /// The TorchSharp types <paramref name="methods"/> get hold of: those they construct and those TorchSharp's methods
+    /// hand them (optim.Adam gives an Adam). Only these types' overrides count for a virtual call, not those of every
+    /// module TorchSharp has.
+    /// </summary>
+    static HashSet<Type> ObtainedTypes(IEnumerable<MethodBase> methods) =>
+        methods.SelectMany(Callees).Where(IsTorchSharp)
+            .Select(c => c is MethodInfo m ? m.ReturnType : c.DeclaringType!)
+            .Where(t => t.Assembly == TorchSharpAssembly).ToHashSet();
+
+    /// <summary>What a virtual call (optimizer.step(), module.forward(x)) may run besides the method its IL names.</summary>
+    static IEnumerable<MethodBase> Overrides(MethodBase callee, HashSet<Type> obtained)
+    {
+        if (callee is not MethodInfo { IsVirtual: true, IsFinal: false } method) return [];
+        var definition = method.GetBaseDefinition();
+        return obtained.Where(t => t != method.DeclaringType && method.DeclaringType!.IsAssignableFrom(t))
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance))
+            .Where(o => o.Name == method.Name && o.GetBaseDefinition() == definition);
+    }
 
     static bool CreatesScalar(MethodBase m) =>
         m.DeclaringType == typeof(Scalar) && m.Name == "op_Implicit" || m.Name == "ToScalar" && m.DeclaringType?.Name == "ScalarExtensionMethods";

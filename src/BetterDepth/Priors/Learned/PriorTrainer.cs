@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using BetterDepth.Imaging;
+using BetterDepth.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -76,7 +77,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                         (state is null && stepsThisRun == 0 && !File.Exists(weightsPath) ? "does not exist yet" : $"is kept in {outDir}") +
                         "; lower --lr and --resume from it.");
                 loss.backward();
-                optimizer.step();
+                optimizer.SafeStep();
             }
             step++;
             stepsThisRun++;

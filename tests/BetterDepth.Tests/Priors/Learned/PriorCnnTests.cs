@@ -1,4 +1,5 @@
 using BetterDepth.Priors.Learned;
+using BetterDepth.Training;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Priors.Learned;
@@ -45,7 +46,7 @@ public class PriorCnnTests
             if (step == 0) first = loss.item<float>();
             last = loss.item<float>();
             loss.backward();
-            optimizer.step();
+            optimizer.SafeStep();
         }
         Assert.True(last < 0.5 * first, $"loss should drop well below its start: {first} -> {last}");
     }
