@@ -11,6 +11,9 @@ static class BenchTables
 
     public static void Show(BenchmarkReport r)
     {
+        // Redirected to a log, the console has no width and Spectre assumes 80 columns, which folds the per-stage
+        // table into one character per cell; a log line can be as long as the table needs.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 220);
         AnsiConsole.MarkupLine(Markup.Escape($"{r.Machine.CpuModel}, {r.Machine.LogicalCores} cores, load {F(r.Machine.LoadAverage1Min)} -> {F(r.LoadAverage1MinAtEnd)}, " +
             $"torch threads {r.Threads.TorchIntraOp}, onnx threads {r.Threads.OnnxIntraOp}, {F(r.TotalSeconds, "F0")} s"));
 

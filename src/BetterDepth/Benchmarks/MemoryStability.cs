@@ -33,7 +33,7 @@ public static class MemoryStability
         var stem = Path.Combine(scratchDir, "stability");
 
         for (int i = 0; i < warmupImages; i++) writer.Write(stem, scenes[i % scenes.Length], pipeline.Run(scenes[i % scenes.Length], null, ct));
-        double rssStart = ProcessMemory.CurrentBytes() / MiB, managedStart = GC.GetTotalMemory(forceFullCollection: true) / MiB;
+        double rssStart = ProcessMemory.CurrentBytes() / MiB, managedStart = ManagedLiveBytes() / MiB;
         var samples = new List<(double Image, double RssMiB)> { (0, rssStart) };
         var clock = Stopwatch.StartNew();
         for (int i = 1; i <= images; i++)
@@ -44,11 +44,25 @@ public static class MemoryStability
             if (i % sampleEvery == 0) samples.Add((i, ProcessMemory.CurrentBytes() / MiB));
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        double managedEnd = GC.GetTotalMemory(forceFullCollection: true) / MiB;
+        double managedEnd = ManagedLiveBytes() / MiB;
         // least-squares slope of RSS over the image index: MiB per image
         var slope = LeastSquares.Fit(samples.Select(s => (float)s.Image).ToArray(), samples.Select(s => (float)s.RssMiB).ToArray(),
             Enumerable.Repeat(true, samples.Count).ToArray()).Scale;
         return new MemoryStabilityResult(config, imageSize, images, warmupImages, seconds, rssStart, samples[^1].RssMiB,
             samples.Max(s => s.RssMiB), slope * 1000, managedStart, managedEnd);
+    }
+
+    /// <summary>
+    /// Bytes the managed heap holds after a full collection, as that collection recorded them. Not GC.GetTotalMemory:
+    /// under the regions GC its gen-0 estimate can underflow and come out negative (dotnet/runtime issue 106712; one
+    /// bench run reported -0.6 MiB).
+    /// </summary>
+    static long ManagedLiveBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers(); // finalisers free native tensors and may release more managed objects
+        GC.Collect();
+        var info = GC.GetGCMemoryInfo(GCKind.FullBlocking);
+        return info.HeapSizeBytes - info.FragmentedBytes;
     }
 }
