@@ -5,7 +5,12 @@ namespace BetterDepth.Cli;
 
 public static class Program
 {
-    public static int Main(string[] args) => BuildRoot().Parse(args).Invoke();
+    public static int Main(string[] args)
+    {
+        // before any command can load libtorch, which reads it once
+        BetterDepth.Compute.OpenMpSpin.LimitBeforeLibtorchLoads();
+        return BuildRoot().Parse(args).Invoke();
+    }
 
     public static RootCommand BuildRoot()
     {

@@ -15,7 +15,7 @@ static class BenchTables
         // table into one character per cell; a log line can be as long as the table needs.
         if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 220);
         AnsiConsole.MarkupLine(Markup.Escape($"{r.Machine.CpuModel}, {r.Machine.LogicalCores} cores, load {F(r.Machine.LoadAverage1Min)} -> {F(r.LoadAverage1MinAtEnd)}, " +
-            $"torch threads {r.Threads.TorchIntraOp}, onnx threads {r.Threads.OnnxIntraOp}, {F(r.TotalSeconds, "F0")} s"));
+            $"torch threads {r.Threads.TorchIntraOp} (OpenMP spin count {r.Threads.OpenMpSpinCount ?? "default"}), onnx threads {r.Threads.OnnxIntraOp}, {F(r.TotalSeconds, "F0")} s"));
 
         var mm = new Table().Title("float32 matmul (libtorch)").AddColumns("n", "best s", "GFLOP/s");
         foreach (var m in r.Matmul) mm.AddRow($"{m.Size}", F(m.BestSeconds, "F4"), F(m.GFlops, "F1"));

@@ -5,7 +5,8 @@ using BetterDepth.Imaging;
 
 namespace BetterDepth.Benchmarks;
 
-public sealed record ThreadSettings(int TorchIntraOp, int OnnxIntraOp);
+/// <param name="OpenMpSpinCount">GOMP_SPINCOUNT as the process started libtorch with (see Compute.OpenMpSpin); null = libgomp's default.</param>
+public sealed record ThreadSettings(int TorchIntraOp, int OnnxIntraOp, string? OpenMpSpinCount);
 
 /// <summary>How a quantity grows from the smallest to the largest size, against the pixel ratio (linear = 1.0 per pixel ratio).</summary>
 public sealed record GrowthResult(string Config, int FromSize, int ToSize, double PixelRatio, double FlopRatio,

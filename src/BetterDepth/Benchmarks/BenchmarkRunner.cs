@@ -19,7 +19,7 @@ public static class BenchmarkRunner
         var clock = Stopwatch.StartNew();
         var machine = MachineInfo.Current();
         set_num_threads(options.Threads);
-        var threads = new ThreadSettings(get_num_threads(), options.Threads);
+        var threads = new ThreadSettings(get_num_threads(), options.Threads, Environment.GetEnvironmentVariable(Compute.OpenMpSpin.Variable));
         var sizes = options.Sizes.Distinct().Order().ToList();
         var notes = new List<string>
         {

@@ -21,9 +21,13 @@ public static class TorchDevice
         throw new ArgumentException($"unknown device '{name}': use cpu, cuda or cuda:N");
     }
 
-    /// <summary>Sets libtorch's intra-op threads deliberately (default: all cores).</summary>
+    /// <summary>
+    /// Sets libtorch's intra-op threads deliberately (default: all cores). Called before anything else touches
+    /// libtorch, it also shortens the OpenMP workers' spinning (<see cref="OpenMpSpin"/>).
+    /// </summary>
     public static void ConfigureThreads(int? threads = null)
     {
+        OpenMpSpin.LimitBeforeLibtorchLoads();
         var n = threads ?? Environment.ProcessorCount;
         if (n > 0) torch.set_num_threads(n);
     }
