@@ -13,6 +13,8 @@ public static class InfoCommand
         {
             Console.WriteLine($"BetterDepth {typeof(BetterDepth.Imaging.DepthMap).Assembly.GetName().Version}");
             Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, CUDA available: {torch.cuda.is_available()}");
+            var spin = Environment.GetEnvironmentVariable(BetterDepth.Compute.OpenMpSpin.Variable);
+            Console.WriteLine($"OpenMP spin count ({BetterDepth.Compute.OpenMpSpin.Variable}): {spin ?? "libgomp's default"}");
             Console.WriteLine($"ONNX Runtime: {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}");
             Console.WriteLine($"processors: {Environment.ProcessorCount}");
             return Task.FromResult(0);
