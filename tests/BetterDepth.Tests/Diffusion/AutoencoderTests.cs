@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +12,7 @@ public class AutoencoderTests
     public void Pixel_unshuffle_autoencoder_round_trips_depth_exactly()
     {
         using var ae = new PixelUnshuffleAutoencoder(4, 16);
-        using var depth = rand(2, 1, 24, 32) * 2 - 1;
+        using var depth = rand(2, 1, 24, 32).Times(2).Minus(1);
         using var z = ae.EncodeDepth(depth);
         Assert.Equal(new long[] { 2, 16, 6, 8 }, z.shape);
         using var back = ae.DecodeDepth(z);
@@ -26,7 +27,7 @@ public class AutoencoderTests
     public void Fewer_channels_than_pixels_per_block_give_an_orthogonal_projection()
     {
         using var ae = new PixelUnshuffleAutoencoder(8, 4);
-        using var depth = rand(1, 1, 16, 16) * 2 - 1;
+        using var depth = rand(1, 1, 16, 16).Times(2).Minus(1);
         using var once = ae.DecodeDepth(ae.EncodeDepth(depth));
         using var twice = ae.DecodeDepth(ae.EncodeDepth(once));
         Assert.True(once.allclose(twice, 1e-5, 1e-5));           // projection: idempotent
@@ -56,7 +57,7 @@ public class AutoencoderTests
         using var vae = new AutoencoderKL(TinyVae);
         Randomize(vae, 5);
         vae.eval();
-        using var depth = rand(1, 1, 8, 12) * 2 - 1;
+        using var depth = rand(1, 1, 8, 12).Times(2).Minus(1);
         using var z = vae.EncodeDepth(depth);
         Assert.Equal(new long[] { 1, 4, 4, 6 }, z.shape);
         using var zRgb = vae.EncodeImage(depth.repeat(1, 3, 1, 1));

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ public class ConvInWideningTests
         using var w = randn(6, 4, 3, 3);
         using var wide = ConvInWidening.Widen(w, 12);
         Assert.Equal(new long[] { 6, 12, 3, 3 }, wide.shape);
-        Assert.True(wide.narrow(1, 8, 4).allclose(w / 3.0));
+        Assert.True(wide.narrow(1, 8, 4).allclose(w.Over(3.0)));
         using var z = randn(1, 4, 5, 5);
         using var original = nn.functional.conv2d(z, w, padding: [1, 1]);
         using var widened = nn.functional.conv2d(cat([z, z, z], 1), wide, padding: [1, 1]);

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Imaging;
 using static TorchSharp.torch;
@@ -76,7 +77,7 @@ public class DiffusersCheckpointTests
         Assert.Equal(12, loaded.UNet.Config.InChannels);
         var w12 = loaded.UNet.state_dict()["conv_in.weight"];
         Assert.Equal(new long[] { 32, 12, 3, 3 }, w12.shape);
-        for (var k = 0; k < 3; k++) Assert.True(w12.narrow(1, 4 * k, 4).allclose(w4 / 3.0));
+        for (var k = 0; k < 3; k++) Assert.True(w12.narrow(1, 4 * k, 4).allclose(w4.Over(3.0)));
         Assert.True(Same(loaded.UNet.state_dict()["conv_out.weight"], unet4.state_dict()["conv_out.weight"]));
     }
 

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -50,7 +51,7 @@ static class DiffusionTestModels
         foreach (var (_, p) in m.named_parameters())
         {
             using var r = randn(p.shape, generator: g);
-            p.copy_(r * 0.1);
+            p.copy_(r.Times(0.1));
         }
     }
 }

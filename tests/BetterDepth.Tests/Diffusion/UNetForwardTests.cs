@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ public class UNetForwardTests
         using var a = unet.forward(x, tensor(new long[] { 5, 5 }), ctx);
         using var b = unet.forward(x, tensor(5L), ctx);
         using var c = unet.forward(x, tensor(new long[] { 500, 500 }), ctx);
-        using var d = unet.forward(x, tensor(new long[] { 5, 5 }), ctx * 2);
+        using var d = unet.forward(x, tensor(new long[] { 5, 5 }), ctx.Times(2));
         Assert.True(a.allclose(b));
         Assert.False(a.allclose(c, 1e-3, 1e-3));
         Assert.False(a.allclose(d, 1e-3, 1e-3));
@@ -82,7 +83,7 @@ public class UNetForwardTests
         for (var h = 0; h < 2; h++)
         {
             var qh = q.select(2, h); var kh = k.select(2, h); var vh = v.select(2, h);
-            var w = softmax(qh.matmul(kh.transpose(1, 2)) / Math.Sqrt(4), -1);
+            var w = softmax(qh.matmul(kh.transpose(1, 2)).Over(Math.Sqrt(4)), -1);
             heads.Add(w.matmul(vh));
         }
         using var manual = functional.linear(cat(heads, 2), p["to_out.0.weight"], p["to_out.0.bias"]);

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,8 +85,8 @@ public class DdimSchedulerTests
         var (x0, xT) = Latents(4);
         var (final, predicted) = Sample(scheduler, x0, xT, 10);
         double abarT = scheduler.Schedule.AlphasCumprod[(int)scheduler.Timesteps[0]], abar0 = scheduler.Schedule.AlphasCumprod[0];
-        using var eps = (xT - Math.Sqrt(abarT) * x0) / Math.Sqrt(1 - abarT);
-        using var expected = Math.Sqrt(abar0) * x0 + Math.Sqrt(1 - abar0) * eps;
+        using var eps = (xT - x0.Times(Math.Sqrt(abarT))).Over(Math.Sqrt(1 - abarT));
+        using var expected = x0.Times(Math.Sqrt(abar0)).Plus(eps.Times(Math.Sqrt(1 - abar0)));
         Assert.Equal(abar0, scheduler.FinalAlphaCumprod);
         Assert.True(MaxAbs(final, expected) < 1e-9);
         Assert.True(MaxAbs(final, x0) > 1e-3); // not the same thing as x0

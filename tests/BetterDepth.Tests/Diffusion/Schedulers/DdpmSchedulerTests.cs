@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using static TorchSharp.torch;
 
@@ -18,8 +19,8 @@ public class DdpmSchedulerTests
         for (int i = 0; i < 3; i++)
         {
             double abar = scheduler.Schedule.AlphasCumprod[(int)t[i].item<long>()];
-            Assert.True(xt[i].allclose(Math.Sqrt(abar) * x0[i] + Math.Sqrt(1 - abar) * noise[i], rtol: 0, atol: 1e-12));
-            Assert.True(v[i].allclose(Math.Sqrt(abar) * noise[i] - Math.Sqrt(1 - abar) * x0[i], rtol: 0, atol: 1e-12));
+            Assert.True(xt[i].allclose(x0[i].Times(Math.Sqrt(abar)).Plus(noise[i].Times(Math.Sqrt(1 - abar))), rtol: 0, atol: 1e-12));
+            Assert.True(v[i].allclose(noise[i].Times(Math.Sqrt(abar)) - x0[i].Times(Math.Sqrt(1 - abar)), rtol: 0, atol: 1e-12));
         }
         Assert.True(xt[2].allclose(noise[2], rtol: 0, atol: 0)); // zero SNR: the last timestep is pure noise
     }

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using static TorchSharp.torch;
 
@@ -12,9 +13,9 @@ sealed class OracleDenoiser(Tensor x0, NoiseSchedule schedule, PredictionType ty
         return type switch
         {
             // eps = (x_t - sqrt(abar) x0) / sqrt(1 - abar)
-            PredictionType.Epsilon => (sample - Math.Sqrt(abar) * x0) / Math.Sqrt(1 - abar),
+            PredictionType.Epsilon => (sample - x0.Times(Math.Sqrt(abar))).Over(Math.Sqrt(1 - abar)),
             // v = (sqrt(abar) x_t - x0) / sqrt(1 - abar), finite at abar = 0 where it is -x0
-            PredictionType.VPrediction => (Math.Sqrt(abar) * sample - x0) / Math.Sqrt(1 - abar),
+            PredictionType.VPrediction => (sample.Times(Math.Sqrt(abar)) - x0).Over(Math.Sqrt(1 - abar)),
             PredictionType.Sample => x0.clone(),
             _ => throw new ArgumentOutOfRangeException(nameof(type)),
         };

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Priors.Learned;
 using static TorchSharp.torch;
 
@@ -8,8 +9,8 @@ public class ScaleShiftInvariantLossTests
     static (Tensor target, Tensor mask) Target()
     {
         var g = new Generator(1);
-        var target = rand([2, 1, 24, 32], generator: g) * 2 + 0.1;
-        var mask = rand([2, 1, 24, 32], generator: g) > 0.2;
+        var target = rand([2, 1, 24, 32], generator: g).Times(2).Plus(0.1);
+        var mask = rand([2, 1, 24, 32], generator: g).Greater(0.2);
         return (target, mask);
     }
 
@@ -17,7 +18,7 @@ public class ScaleShiftInvariantLossTests
     public void PerfectlyAffinePredictionHasZeroLoss()
     {
         var (target, mask) = Target();
-        using var loss = ScaleShiftInvariantLoss.Compute(target * 3.7 - 5, target, mask);
+        using var loss = ScaleShiftInvariantLoss.Compute(target.Times(3.7).Minus(5), target, mask);
         Assert.InRange(loss.item<float>(), 0, 1e-4);
     }
 
@@ -27,7 +28,7 @@ public class ScaleShiftInvariantLossTests
         var (target, mask) = Target();
         var prediction = rand([2, 1, 24, 32], generator: new Generator(2));
         var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask).item<float>();
-        var b = ScaleShiftInvariantLoss.Compute(prediction * 0.02 + 40, target, mask).item<float>();
+        var b = ScaleShiftInvariantLoss.Compute(prediction.Times(0.02).Plus(40), target, mask).item<float>();
         Assert.True(a > 0.1, $"a random prediction should have a clear loss, got {a}");
         Assert.Equal(a, b, 3);
     }
@@ -46,8 +47,8 @@ public class ScaleShiftInvariantLossTests
     {
         var (target, mask) = Target();
         var prediction = rand([2, 1, 24, 32], generator: new Generator(3));
-        var changed = where(mask, prediction, prediction + 1000);
-        var badTarget = where(mask, target, full_like(target, 1e6));
+        var changed = where(mask, prediction, prediction.Plus(1000));
+        var badTarget = where(mask, target, ones_like(target).Times(1e6));
         var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask).item<float>();
         var b = ScaleShiftInvariantLoss.Compute(changed, badTarget, mask).item<float>();
         Assert.Equal(a, b, 4);

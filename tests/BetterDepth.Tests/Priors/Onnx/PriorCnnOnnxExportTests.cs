@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Priors.Learned;
@@ -29,7 +30,7 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
         var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
         using var noGrad = no_grad();
         foreach (var (name, p) in model.named_parameters())
-            if (name.Contains(".norm")) p.copy_(name.EndsWith("weight") ? rand_like(p) + 0.5 : randn_like(p) * 0.2);
+            if (name.Contains(".norm")) p.copy_(name.EndsWith("weight") ? rand_like(p).Plus(0.5) : randn_like(p).Times(0.2));
         model.eval();
         return model;
     }
