@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BetterDepth.Imaging;
 
 public enum ColorMap { Spectral, Turbo, Gray }
@@ -54,7 +56,10 @@ public static class ColorMaps
     {
         var levels = Levels(map, IndexedImage.MaxColors - 1, min, max, valid);
         var indices = new byte[levels.Length];
-        for (int i = 0; i < indices.Length; i++) indices[i] = (byte)levels[i];
+        int j = 0;
+        for (; j <= levels.Length - 2 * Vector<ushort>.Count; j += 2 * Vector<ushort>.Count)
+            Vector.Narrow(new Vector<ushort>(levels.AsSpan(j)), new Vector<ushort>(levels.AsSpan(j + Vector<ushort>.Count))).CopyTo(indices.AsSpan(j));
+        for (; j < indices.Length; j++) indices[j] = (byte)levels[j];
         return new IndexedImage(map.Width, map.Height, indices, [0, 0, 0, .. Table(colorMap, IndexedImage.MaxColors - 1)]);
     }
 
@@ -71,6 +76,14 @@ public static class ColorMaps
         bool metric = map.Kind is DepthKind.Depth or DepthKind.Disparity;
         var values = map.Values;
         var levels = new ushort[values.Length];
+        if (valid is null)
+        {
+            // what predict writes: the same two passes in SIMD (PixelKernels)
+            var (usableLo, usableHi) = PixelKernels.FiniteRange(values, positiveOnly: metric);
+            float from = min ?? usableLo, to = max ?? usableHi;
+            PixelKernels.Levels(values, from, to > from ? (levelCount - 1) / (double)(to - from) : 0, levelCount, metric, levels);
+            return levels;
+        }
         // One pass marks the valid pixels (level 1 for now) and finds their range; a second places them.
         float lo = float.MaxValue, hi = float.MinValue;
         for (int i = 0; i < values.Length; i++)
@@ -87,8 +100,7 @@ public static class ColorMaps
         for (int i = 0; i < values.Length; i++)
         {
             if (levels[i] == 0) continue;
-            double position = (values[i] - lo) * scale + 0.5; // + 0.5 then truncation rounds half up
-            levels[i] = (ushort)(1 + (position <= 0 ? 0 : position >= levelCount - 1 ? levelCount - 1 : (int)position));
+            levels[i] = PixelKernels.Level(values[i], lo, scale, levelCount);
         }
         return levels;
     }

@@ -89,16 +89,7 @@ public static class DepthFile
         if (!(unitsPerValue > 0) || !double.IsFinite(unitsPerValue))
             throw new ArgumentOutOfRangeException(nameof(unitsPerValue), $"{path}: units per value must be positive, got {unitsPerValue}");
         var units = new ushort[map.PixelCount];
-        var values = map.Values;
-        for (int i = 0; i < units.Length; i++)
-        {
-            double v = values[i] * unitsPerValue;
-            // Rounding half away from zero is floor(v + 0.5) for v >= 0 (exact in double below 2^52); comparisons
-            // instead of Math.Round and Math.Clamp, because this loop runs once per pixel of every written map.
-            units[i] = !(v >= 0.5) ? (ushort)0                               // below half a unit, negative or NaN
-                : v < 65534.5 ? (ushort)(v + 0.5)
-                : double.IsPositiveInfinity(v) ? (ushort)0 : ushort.MaxValue;
-        }
+        PixelKernels.Quantize16(map.Values, unitsPerValue, units);
         AtomicFile.Write(path, s => PngWriter.WriteGray16(s, map.Width, map.Height, units));
     }
 

@@ -59,8 +59,7 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
     /// <summary>A map's values min-max scaled to [0, 1] (identity for maps already inside it).</summary>
     static DepthMap ToUnitRange(DepthMap map)
     {
-        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
-        foreach (var v in map.Values) if (float.IsFinite(v)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
+        var (lo, hi) = PixelKernels.FiniteRange(map.Values);
         if (lo >= 0 && hi <= 1) return map;
         var scaled = new float[map.PixelCount];
         float range = hi > lo ? hi - lo : 1;

@@ -8,8 +8,8 @@ namespace BetterDepth.Imaging.Png;
 /// <summary>
 /// The decoder's side: residuals back to values, in place. Decoding a photo is mostly this (Paeth rows above all), so
 /// each filter has its own loop: Up in SIMD, the first pixel of a row apart so the rest needs no "is there a left
-/// neighbour" test, and Paeth's choice made with conditional moves, because its branches follow the image content and
-/// would be mispredicted about a third of the time.
+/// neighbour" test, and Paeth's choice made with conditional moves, because as branches it would follow the image
+/// content and be mispredicted often.
 /// </summary>
 static partial class RowFilters
 {
