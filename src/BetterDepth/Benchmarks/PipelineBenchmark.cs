@@ -84,7 +84,7 @@ public static class PipelineBenchmark
         foreach (var (stage, seconds) in stages)
         {
             if (stage == "prior") prior += seconds;
-            else if (stage.StartsWith("U-Net step", StringComparison.Ordinal)) unet += seconds;
+            else if (stage.StartsWith(LatentDenoiser.UNetStage, StringComparison.Ordinal)) unet += seconds;
             else if (stage is "encode" or "decode") autoencoder += seconds;
         }
         return (prior, unet, autoencoder);

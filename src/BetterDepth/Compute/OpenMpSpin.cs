@@ -22,15 +22,16 @@ public static partial class OpenMpSpin
         if (!OperatingSystem.IsLinux()) return false;
         if (Environment.GetEnvironmentVariable(Variable) is not null || Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is not null) return false;
         // .NET keeps its own copy of the environment on Unix; libgomp reads the C library's, and children get .NET's.
+        var rounds = Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            if (SetNative(Variable, Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture), overwrite: 0) != 0) return false;
+            if (SetNative(Variable, rounds, overwrite: 0) != 0) return false;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
             return false; // an unusual C library: a tuning setting is not worth failing over
         }
-        Environment.SetEnvironmentVariable(Variable, Rounds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Environment.SetEnvironmentVariable(Variable, rounds);
         return true;
     }
 

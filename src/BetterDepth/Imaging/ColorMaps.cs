@@ -1,5 +1,3 @@
-using System.Numerics;
-
 namespace BetterDepth.Imaging;
 
 public enum ColorMap { Spectral, Turbo, Gray }
@@ -56,10 +54,7 @@ public static class ColorMaps
     {
         var levels = Levels(map, IndexedImage.MaxColors - 1, min, max, valid);
         var indices = new byte[levels.Length];
-        int j = 0;
-        for (; j <= levels.Length - 2 * Vector<ushort>.Count; j += 2 * Vector<ushort>.Count)
-            Vector.Narrow(new Vector<ushort>(levels.AsSpan(j)), new Vector<ushort>(levels.AsSpan(j + Vector<ushort>.Count))).CopyTo(indices.AsSpan(j));
-        for (; j < indices.Length; j++) indices[j] = (byte)levels[j];
+        PixelKernels.NarrowToBytes(levels, indices);
         return new IndexedImage(map.Width, map.Height, indices, [0, 0, 0, .. Table(colorMap, IndexedImage.MaxColors - 1)]);
     }
 
@@ -89,7 +84,7 @@ public static class ColorMaps
         for (int i = 0; i < values.Length; i++)
         {
             float v = values[i];
-            if ((valid is not null && !valid[i]) || !float.IsFinite(v) || (metric && v <= 0)) continue;
+            if (!valid[i] || !PixelKernels.IsUsable(v, positiveOnly: metric)) continue;
             levels[i] = 1;
             lo = Math.Min(lo, v);
             hi = Math.Max(hi, v);

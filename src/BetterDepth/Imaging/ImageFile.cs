@@ -1,5 +1,4 @@
 using BetterDepth.Imaging.Png;
-using System.Numerics;
 using StbImageSharp;
 
 namespace BetterDepth.Imaging;
@@ -32,7 +31,7 @@ public static class ImageFile
         var rgb = new byte[(long)png.Width * png.Height * 3];
         if (png.Channels == 3 && png.BitDepth == 8)
         {
-            NarrowToBytes(png.Samples, rgb);
+            PixelKernels.NarrowToBytes(png.Samples, rgb);
             return new RgbImage(png.Width, png.Height, rgb);
         }
         int n = png.Width * png.Height, ch = png.Channels;
@@ -51,15 +50,6 @@ public static class ImageFile
             }
         }
         return new RgbImage(png.Width, png.Height, rgb);
-    }
-
-    /// <summary>8-bit samples back to bytes (the usual RGB photo), sixteen or more at a time.</summary>
-    static void NarrowToBytes(ReadOnlySpan<ushort> samples, Span<byte> bytes)
-    {
-        int j = 0;
-        for (; j <= samples.Length - 2 * Vector<ushort>.Count; j += 2 * Vector<ushort>.Count)
-            Vector.Narrow(new Vector<ushort>(samples[j..]), new Vector<ushort>(samples[(j + Vector<ushort>.Count)..])).CopyTo(bytes[j..]);
-        for (; j < samples.Length; j++) bytes[j] = (byte)samples[j];
     }
 
     static RgbImage DecodeJpeg(byte[] bytes, string path)

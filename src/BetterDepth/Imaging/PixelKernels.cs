@@ -35,18 +35,33 @@ static class PixelKernels
         for (; i < values.Length; i++)
         {
             float v = values[i];
-            if (!float.IsFinite(v) || (positiveOnly && !(v > 0))) continue;
+            if (!IsUsable(v, positiveOnly)) continue;
             min = Math.Min(min, v);
             max = Math.Max(max, v);
         }
         return (min, max);
     }
 
-    /// <summary>Finite (x - x is 0 only for finite x) and, if asked, above 0.</summary>
+    /// <summary>Finite and, if asked, above 0: the values a range or a colour level is taken of.</summary>
+    public static bool IsUsable(float v, bool positiveOnly) => float.IsFinite(v) && (!positiveOnly || v > 0);
+
     static Vector<int> Usable(Vector<float> v, bool positiveOnly)
     {
-        var finite = Vector.Equals(v - v, Vector<float>.Zero);
+        var finite = Finite(v);
         return positiveOnly ? finite & Vector.GreaterThan(v, Vector<float>.Zero) : finite;
+    }
+
+    /// <summary>Lanes that are neither infinite nor NaN: x - x is 0 only for finite x.</summary>
+    public static Vector<int> Finite(Vector<float> v) => Vector.Equals(v - v, Vector<float>.Zero);
+
+    /// <summary>16-bit values known to fit in a byte (8-bit samples, palette levels) narrowed to bytes.</summary>
+    public static void NarrowToBytes(ReadOnlySpan<ushort> values, Span<byte> bytes)
+    {
+        if (bytes.Length != values.Length) throw new ArgumentException("one byte per value", nameof(bytes));
+        int i = 0;
+        for (; i <= values.Length - 2 * Vector<ushort>.Count; i += 2 * Vector<ushort>.Count)
+            Vector.Narrow(new Vector<ushort>(values[i..]), new Vector<ushort>(values[(i + Vector<ushort>.Count)..])).CopyTo(bytes[i..]);
+        for (; i < values.Length; i++) bytes[i] = (byte)values[i];
     }
 
     /// <summary>
@@ -113,11 +128,7 @@ static class PixelKernels
                 Vector.Narrow(first, second).CopyTo(levels[i..]);
             }
         }
-        for (; i < values.Length; i++)
-        {
-            float v = values[i];
-            levels[i] = !float.IsFinite(v) || (positiveOnly && !(v > 0)) ? (ushort)0 : Level(v, lo, scale, levelCount);
-        }
+        for (; i < values.Length; i++) levels[i] = IsUsable(values[i], positiveOnly) ? Level(values[i], lo, scale, levelCount) : (ushort)0;
     }
 
     /// <summary>The scalar definition for one usable value.</summary>

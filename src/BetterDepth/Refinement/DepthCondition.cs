@@ -45,35 +45,22 @@ public static class DepthCondition
     /// <summary>
     /// sign * v - min + 1 over the finite values (min taken over sign * v), 0 where that is not finite: the same float
     /// operations lane by lane as one value at a time, with the order reversal of <see cref="AsDisparity"/> folded in
-    /// (multiplying by -1 is exact negation).
+    /// (multiplying by -1 is exact negation, so the smallest of -v is minus the largest of v).
     /// </summary>
     static DepthMap ShiftedPositive(float[] values, float sign, int width, int height)
     {
-        var signV = new Vector<float>(sign);
-        var infinity = new Vector<float>(float.PositiveInfinity);
-        var minV = infinity;
-        int i = 0;
-        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
-        {
-            var x = new Vector<float>(values, i) * signV;
-            minV = Vector.Min(minV, Vector.ConditionalSelect(Finite(x), x, infinity));
-        }
-        float min = float.PositiveInfinity;
-        for (int lane = 0; lane < Vector<float>.Count; lane++) min = Math.Min(min, minV[lane]);
-        for (; i < values.Length; i++)
-        {
-            float x = values[i] * sign;
-            if (float.IsFinite(x) && x < min) min = x;
-        }
+        var (lo, hi) = PixelKernels.FiniteRange(values);
+        float min = sign > 0 ? lo : -hi;
         if (float.IsPositiveInfinity(min)) throw new ArgumentException("the prior's prediction has no finite value");
 
         var shifted = new float[values.Length];
-        var (minVector, one) = (new Vector<float>(min), Vector<float>.One);
-        for (i = 0; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
+        var (signV, minV, one) = (new Vector<float>(sign), new Vector<float>(min), Vector<float>.One);
+        int i = 0;
+        for (; i <= values.Length - Vector<float>.Count; i += Vector<float>.Count)
         {
-            var y = new Vector<float>(values, i) * signV - minVector + one;
+            var y = new Vector<float>(values, i) * signV - minV + one;
             // not finite becomes 0: not positive, so invalid, and normalisation puts it on the far plane
-            Vector.ConditionalSelect(Finite(y), y, Vector<float>.Zero).CopyTo(shifted, i);
+            Vector.ConditionalSelect(PixelKernels.Finite(y), y, Vector<float>.Zero).CopyTo(shifted, i);
         }
         for (; i < values.Length; i++)
         {
@@ -82,7 +69,4 @@ public static class DepthCondition
         }
         return new DepthMap(width, height, DepthKind.AffineDisparity, shifted);
     }
-
-    /// <summary>Lanes that are neither infinite nor NaN (NaN fails every comparison).</summary>
-    static Vector<int> Finite(Vector<float> x) => Vector.LessThan(Vector.Abs(x), new Vector<float>(float.PositiveInfinity));
 }

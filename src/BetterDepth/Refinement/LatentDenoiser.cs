@@ -18,6 +18,9 @@ public sealed class LatentDenoiser(RefinerModel model)
     /// </summary>
     public StageTimings? Timings { get; set; }
 
+    /// <summary>Stage names of step i are these followed by " i".</summary>
+    public const string UNetStage = "U-Net step", SchedulerStage = "scheduler step";
+
     public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, int members, int steps, Generator generator, CancellationToken ct = default)
     {
         if (members <= 0) throw new ArgumentOutOfRangeException(nameof(members), "need at least one member");
@@ -51,8 +54,8 @@ public sealed class LatentDenoiser(RefinerModel model)
             using var step = scheduler.Step(prediction, t, latent);
             latent.Dispose();
             latent = step.PrevSample.clone().MoveToOuterDisposeScope();
-            Timings?.Add($"U-Net step {index}", forward);
-            Timings?.Add($"scheduler step {index}", Stopwatch.GetElapsedTime(start).TotalSeconds - forward);
+            Timings?.Add($"{UNetStage} {index}", forward);
+            Timings?.Add($"{SchedulerStage} {index}", Stopwatch.GetElapsedTime(start).TotalSeconds - forward);
         }
         return latent;
     }

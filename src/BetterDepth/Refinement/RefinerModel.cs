@@ -126,28 +126,29 @@ public sealed class RefinerModel : IDisposable
     public static string? TrainedModelSetting(string folder)
     {
         var path = Path.Combine(folder, ManifestName);
-        if (!File.Exists(path)) return null;
-        try
-        {
-            return (JsonNode.Parse(File.ReadAllText(path)) as JsonObject)?["training"]?["model"]?.GetValue<string>();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
+        return File.Exists(path) ? FromManifest(path, json => (json as JsonObject)?["training"]?["model"]?.GetValue<string>()) : null;
     }
 
-    static (Conditioning Conditioning, bool ConditionSkip) ReadManifest(string path)
+    static (Conditioning Conditioning, bool ConditionSkip) ReadManifest(string path) => FromManifest(path, node =>
+    {
+        var json = node as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
+        if (json["format"]?.GetValue<string>() != "betterdepth-refiner") throw new InvalidFileException(path, "format is not 'betterdepth-refiner'");
+        var conditioning = json["conditioning"]?.GetValue<string>() switch
+        {
+            "image_and_depth" => Conditioning.ImageAndDepth,
+            "image_only" => Conditioning.ImageOnly,
+            var c => throw new InvalidFileException(path, $"conditioning must be image_and_depth or image_only, got '{c}'"),
+        };
+        // absent in refiners written before the option existed: off
+        return (conditioning, json["condition_skip"]?.GetValue<bool>() ?? false);
+    });
+
+    /// <summary>Reads refiner.json with <paramref name="read"/>; malformed JSON or a value of the wrong type names the file.</summary>
+    static T FromManifest<T>(string path, Func<JsonNode?, T> read)
     {
         try
         {
-            var json = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
-            if (json["format"]?.GetValue<string>() != "betterdepth-refiner") throw new InvalidFileException(path, "format is not 'betterdepth-refiner'");
-            var conditioning = json["conditioning"]?.GetValue<string>() switch
-            {
-                "image_and_depth" => Conditioning.ImageAndDepth,
-                "image_only" => Conditioning.ImageOnly,
-                var c => throw new InvalidFileException(path, $"conditioning must be image_and_depth or image_only, got '{c}'"),
-            };
-            // absent in refiners written before the option existed: off
-            return (conditioning, json["condition_skip"]?.GetValue<bool>() ?? false);
+            return read(JsonNode.Parse(File.ReadAllText(path)));
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
     }

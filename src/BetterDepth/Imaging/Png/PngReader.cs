@@ -155,6 +155,8 @@ public static class PngReader
         int outChannels = h.ColorType == 3 ? 3 : h.FileChannels;
         var samples = new ushort[(long)h.Width * h.Height * outChannels];
         int filterStride = Math.Max(1, h.BitsPerPixel / 8);
+        // an Adam7 row is unpacked here first, then its pixels are spread over every dx-th pixel of the image row
+        var passRow = h.Interlaced ? new ushort[h.Width * outChannels] : null;
         int pos = 0;
         foreach (var (x0, y0, dx, dy) in passes)
         {
@@ -171,20 +173,30 @@ public static class PngReader
                 if (!RowFilters.TryUndo(filter, row, above, filterStride)) throw bad($"unknown row filter type {filter}", null);
                 above = row;
                 int y = y0 + r * dy;
-                if (dx == 1) UnpackRow(h, row, samples.AsSpan((int)((long)y * h.Width * outChannels), pw * outChannels), palette, bad);
-                else UnpackInterlacedRow(h, row, samples, y, x0, dx, pw, outChannels, palette, bad);
+                var imageRow = samples.AsSpan(y * h.Width * outChannels, h.Width * outChannels);
+                if (dx == 1)
+                {
+                    UnpackRow(h, row, imageRow, palette, bad);
+                    continue;
+                }
+                var pixels = passRow.AsSpan(0, pw * outChannels);
+                UnpackRow(h, row, pixels, palette, bad);
+                for (int i = 0; i < pw; i++) pixels.Slice(i * outChannels, outChannels).CopyTo(imageRow[((x0 + i * dx) * outChannels)..]);
             }
         }
         return new PngImage { Width = h.Width, Height = h.Height, Channels = outChannels, BitDepth = h.ColorType == 3 ? 8 : h.BitDepth, Samples = samples };
     }
 
-    /// <summary>A whole image row into its samples: the common layouts (8 and 16 bits, palettes) without per-sample dispatch.</summary>
+    /// <summary>
+    /// A row's pixels, side by side, into <paramref name="samples"/> (as many as it holds): the common layouts (8 and 16
+    /// bits, palettes) without per-sample dispatch.
+    /// </summary>
     static void UnpackRow(Header h, ReadOnlySpan<byte> row, Span<ushort> samples, byte[]? palette, Func<string, Exception?, InvalidFileException> bad)
     {
         if (h.ColorType == 3)
         {
             int entries = palette!.Length / 3;
-            for (int i = 0; i < h.Width; i++)
+            for (int i = 0; i < samples.Length / 3; i++)
             {
                 int index = h.BitDepth == 8 ? row[i] : ReadSample(row, i, h.BitDepth);
                 if (index >= entries) throw bad($"palette index {index} out of range", null);
@@ -213,26 +225,6 @@ public static class PngReader
         else
         {
             for (int i = 0; i < samples.Length; i++) samples[i] = ReadSample(row, i, h.BitDepth);
-        }
-    }
-
-    /// <summary>One row of an Adam7 pass: every <paramref name="dx"/>-th pixel of image row <paramref name="y"/> from <paramref name="x0"/>.</summary>
-    static void UnpackInterlacedRow(Header h, ReadOnlySpan<byte> row, ushort[] samples, int y, int x0, int dx, int pw, int outChannels, byte[]? palette,
-        Func<string, Exception?, InvalidFileException> bad)
-    {
-        for (int i = 0; i < pw; i++)
-        {
-            long o = ((long)y * h.Width + x0 + (long)i * dx) * outChannels;
-            if (h.ColorType == 3)
-            {
-                int index = ReadSample(row, i, h.BitDepth);
-                if (index * 3 + 2 >= palette!.Length) throw bad($"palette index {index} out of range", null);
-                for (int c = 0; c < 3; c++) samples[o + c] = palette[index * 3 + c];
-            }
-            else
-            {
-                for (int c = 0; c < outChannels; c++) samples[o + c] = ReadSample(row, i * outChannels + c, h.BitDepth);
-            }
         }
     }
 

@@ -46,7 +46,7 @@ static partial class RowFilters
                 for (int i = 0; i < first; i++) Unsafe.Add(ref x, i) += Unsafe.Add(ref b, i);
                 int done = stride is 3 or 4 && n >= stride + 4 && Vector128.IsHardwareAccelerated ? UndoPaethByPixel(row, up, stride) : first;
                 for (int i = done; i < n; i++)
-                    Unsafe.Add(ref x, i) += PaethBranchless(Unsafe.Add(ref x, i - stride), Unsafe.Add(ref b, i), Unsafe.Add(ref b, i - stride));
+                    Unsafe.Add(ref x, i) += Paeth(Unsafe.Add(ref x, i - stride), Unsafe.Add(ref b, i), Unsafe.Add(ref b, i - stride));
                 return true;
             default:
                 return false;
@@ -92,11 +92,12 @@ static partial class RowFilters
     static Vector128<short> Pixel(ref byte first, uint mask) =>
         Vector128.WidenLower(Vector128.CreateScalar(Unsafe.ReadUnaligned<uint>(ref first) & mask).AsByte()).AsInt16();
 
-    /// <summary>Paeth's predictor: the neighbour closest to left + up - upLeft (ties: left, then up).</summary>
-    internal static byte Paeth(byte left, byte up, byte upLeft) => PaethBranchless(left, up, upLeft);
-
+    /// <summary>
+    /// Paeth's predictor from left a, up b and up-left c: the neighbour closest to a + b - c (ties: left, then up),
+    /// chosen with conditional moves.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static byte PaethBranchless(int a, int b, int c)
+    static byte Paeth(int a, int b, int c)
     {
         int pa = Abs(b - c), pb = Abs(a - c), pc = Abs(a + b - c - c);
         int upOrUpLeft = pb <= pc ? b : c;
