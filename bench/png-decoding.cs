@@ -2,8 +2,9 @@
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 #:property TieredCompilationQuickJitForLoops=false
-// Time to read one PNG as predict and eval do: inputs (8-bit RGB, here the real samples and rendered scenes at the bench's
-// sizes, written by the library as predict's inputs are in `betterdepth bench`) and ground truths (16-bit grey).
+// Time to read one image as predict and eval do: PNG inputs (8-bit RGB, here the real samples and rendered scenes at the
+// bench's sizes, written by the library as predict's inputs are in `betterdepth bench`), the NYU sample's JPEG (decoded
+// by StbImageSharp) and PNG ground truths (16-bit grey).
 // Median and best of 30 after a warm-up, file read included. Usage (from the repository root):
 //   dotnet run -c Release bench/png-decoding.cs
 using System.Diagnostics;
@@ -17,6 +18,7 @@ var files = new List<(string Name, string Path, bool Depth)>
     ("KITTI rgb 8-bit RGB", Path.Combine(realRgbd, "kitti-annotated", "rgb.png"), false),
     ("Middlebury im0 8-bit RGB", Path.Combine(realRgbd, "middlebury2014-motorcycle", "im0.png"), false),
     ("TUM rgb 8-bit RGB", Path.Combine(realRgbd, "tum-fr1", "1.png"), false),
+    ("NYU rgb JPEG", Path.Combine(realRgbd, "nyu-crop", "rgb.jpg"), false),
     ("KITTI depth 16-bit", Path.Combine(realRgbd, "kitti-annotated", "depth.png"), true),
     ("NYU depth 16-bit", Path.Combine(realRgbd, "nyu-crop", "depth.png"), true),
     ("TUM depth 16-bit", Path.Combine(realRgbd, "tum-fr1", "1_depth.png"), true),

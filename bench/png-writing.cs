@@ -39,7 +39,10 @@ foreach (var (name, disparity) in maps)
     var colour = ColorMaps.Colorize(disparity);
     Console.WriteLine($"{name}");
     Console.WriteLine($"  colour map (Colorize)        {Best(() => ColorMaps.Colorize(disparity)),6:F1}");
-    Console.WriteLine($"  npy, written to a file       {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),6:F1}");
+    Console.WriteLine($"  colour levels (ColorizeIndexed){Best(() => ColorMaps.ColorizeIndexed(disparity)),4:F1}");
+    Console.WriteLine($"  npy, written to a file       {Best(() => DepthFile.WriteNpy(Path.Combine(dir, "d.npy"), disparity)),6:F1}   (atomic: temp file, fsync, rename)");
+    var npyBytes = File.ReadAllBytes(Path.Combine(dir, "d.npy"));
+    Console.WriteLine($"  the same bytes, plain write  {Best(() => File.WriteAllBytes(Path.Combine(dir, "plain.npy"), npyBytes)),6:F1}   (no temp file, no fsync)");
     Console.WriteLine($"  colour palette PNG, written  {Best(() => DepthFile.WriteColorPng(Path.Combine(dir, "c.png"), disparity)),6:F1}   ({new FileInfo(Path.Combine(dir, "c.png")).Length / 1024} KiB, what predict writes)");
     Console.WriteLine($"  16-bit PNG, written to a file{Best(() => DepthFile.WritePng16(Path.Combine(dir, "d.png"), disparity, 65535 / max)),6:F1}   (the default: run-length)");
     var palette = ColorMaps.ColorizeIndexed(disparity);
