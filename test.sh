@@ -8,8 +8,11 @@ cd "$root"
 dotnet build BetterDepth.slnx -c Release -nologo -v q
 results="$root/tests/BetterDepth.Tests/TestResults"
 rm -rf "$results"
+# The tests' temporary folders (hundreds of MB per run) go under one folder that is removed however the run ends.
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/betterdepth-tests.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
 status=0
-dotnet test BetterDepth.slnx -c Release --no-build -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
+BETTERDEPTH_TEST_TEMP="$scratch" dotnet test BetterDepth.slnx -c Release --no-build -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?
 # One plain closing line that any CI reader understands.
 trx=$(find "$results" -name '*.trx' | head -n 1)
 if [ -n "$trx" ]; then

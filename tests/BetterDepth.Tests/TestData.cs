@@ -19,13 +19,36 @@ public static class TestData
         return path;
     }
 
-    /// <summary>A fresh empty directory under the system temp folder.</summary>
+    /// <summary>A fresh empty directory under this test process's temporary root (see <see cref="TempRoot"/>).</summary>
     public static string NewTempDir(string tag = "bd")
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"{tag}-{Guid.NewGuid():N}");
+        var dir = Path.Combine(TempRoot.Value, $"{tag}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
     }
+
+    /// <summary>
+    /// One folder per test run: every run of the suite used to leave its folders in the system temp folder (a training
+    /// test alone writes 137 MB) until the disk filled up. test.sh passes BETTERDEPTH_TEST_TEMP and removes it after
+    /// the run; without it (a bare `dotnet test`) the process makes its own and tries to delete it on exit, which the
+    /// test host does not always give it time to finish.
+    /// </summary>
+    static readonly Lazy<string> TempRoot = new(() =>
+    {
+        if (Environment.GetEnvironmentVariable("BETTERDEPTH_TEST_TEMP") is { Length: > 0 } given)
+        {
+            Directory.CreateDirectory(given);
+            return given;
+        }
+        var root = Path.Combine(Path.GetTempPath(), $"betterdepth-tests-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(root);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            try { Directory.Delete(root, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // a file still open: leave it to the OS
+        };
+        return root;
+    });
 
     static string FindRepoRoot()
     {
