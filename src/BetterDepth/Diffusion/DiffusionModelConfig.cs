@@ -16,17 +16,21 @@ public enum ContextSource
 
 /// <summary>
 /// A named model setting (configs/models/NAME.json): the U-Net config in diffusers' field names, the
-/// autoencoder (diffusers' vae config with its <c>_class_name</c>: AutoencoderKL or PixelUnshuffleAutoencoder)
-/// and the cross-attention context. Validated so the U-Net's input is concat(image, condition, noisy depth)
-/// latents and its output one latent.
+/// autoencoder (diffusers' vae config with its <c>_class_name</c>: AutoencoderKL, PixelUnshuffleAutoencoder or
+/// TinyAutoencoder) and the cross-attention context. Validated so the U-Net's input is concat(image, condition, noisy
+/// depth) latents and its output one latent.
 /// </summary>
 public sealed record DiffusionModelConfig(string Name, string Description, UNetConfig UNet, string AutoencoderJson, ContextSource Context, int ContextTokens)
 {
+    /// <summary>The folder of the setting's file (set by <see cref="Load"/>): a TinyAutoencoder's "weights" path is relative to it.</summary>
+    public string? BaseDirectory { get; init; }
+
     /// <summary>The autoencoder class named in <see cref="AutoencoderJson"/>.</summary>
     public string AutoencoderClass => ClassNameOf(AutoencoderJson);
     public int LatentChannels => CreateAutoencoderLayout().LatentChannels;
 
-    public static DiffusionModelConfig Load(string path) => ConfigJson.Load(path, Parse);
+    public static DiffusionModelConfig Load(string path) =>
+        ConfigJson.Load(path, Parse) with { BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) };
 
     public static DiffusionModelConfig Parse(string json, string source)
     {
@@ -58,8 +62,20 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
         return config;
     }
 
-    /// <summary>Builds the autoencoder with fresh (AutoencoderKL: untrained) weights.</summary>
-    public ILatentAutoencoder CreateAutoencoder(Device? device = null) => CreateAutoencoder(AutoencoderJson, Name, device);
+    /// <summary>
+    /// Builds the autoencoder with fresh (AutoencoderKL: untrained) weights; a TinyAutoencoder loads its pretrained weights
+    /// from the config's "weights" folder (relative to the setting's file) or, without one, the repository's models/taef2.
+    /// </summary>
+    public ILatentAutoencoder CreateAutoencoder(Device? device = null) =>
+        CreateAutoencoder(AutoencoderJson, Name, device, AutoencoderClass == TinyAutoencoder.ClassName ? TinyWeightsFolder() : null);
+
+    /// <summary>Where this setting's TinyAutoencoder weights are: its "weights" folder, or the shipped default.</summary>
+    public string TinyWeightsFolder()
+    {
+        var weights = TinyAutoencoderConfig.Parse(AutoencoderJson, $"{Name} autoencoder").Weights;
+        if (weights is null) return TinyAutoencoder.FindDefaultWeights();
+        return Path.GetFullPath(Path.IsPathRooted(weights) ? weights : Path.Combine(BaseDirectory ?? Directory.GetCurrentDirectory(), weights));
+    }
 
     (int LatentChannels, int DownscaleFactor) CreateAutoencoderLayout() => AutoencoderLayout(AutoencoderJson, Name);
 
@@ -71,27 +87,39 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
             case PixelUnshuffleAutoencoder.ClassName:
                 var p = PixelConfig(json, source);
                 return (p.LatentChannels, p.DownscaleFactor);
+            case TinyAutoencoder.ClassName:
+                var t = TinyAutoencoderConfig.Parse(json, source);
+                return (t.LatentChannels, t.DownscaleFactor);
             default:
                 var k = AutoencoderKLConfig.Parse(json, source);
                 return (k.LatentChannels, k.DownscaleFactor);
         }
     }
 
-    /// <summary>Creates the autoencoder a vae config describes (weights, if any, are loaded separately).</summary>
-    public static ILatentAutoencoder CreateAutoencoder(string json, string source, Device? device)
+    /// <summary>
+    /// Creates the autoencoder a vae config describes. AutoencoderKL weights are loaded separately; a TinyAutoencoder is
+    /// frozen and pretrained, so it loads its weights here from <paramref name="tinyWeightsFolder"/> (a refiner's vae/
+    /// folder, or a model setting's weights folder), which it requires.
+    /// </summary>
+    public static ILatentAutoencoder CreateAutoencoder(string json, string source, Device? device, string? tinyWeightsFolder = null)
     {
-        if (CheckedClassName(json, source) == PixelUnshuffleAutoencoder.ClassName)
+        switch (CheckedClassName(json, source))
         {
-            var p = PixelConfig(json, source);
-            return new PixelUnshuffleAutoencoder(p.DownscaleFactor, p.LatentChannels, device);
+            case PixelUnshuffleAutoencoder.ClassName:
+                var p = PixelConfig(json, source);
+                return new PixelUnshuffleAutoencoder(p.DownscaleFactor, p.LatentChannels, device);
+            case TinyAutoencoder.ClassName:
+                var t = TinyAutoencoderConfig.Parse(json, source);
+                return TinyAutoencoder.Load(t, tinyWeightsFolder ?? throw new ArgumentException($"{source}: a {TinyAutoencoder.ClassName} needs the folder of its weights"), device);
+            default:
+                return new AutoencoderKL(AutoencoderKLConfig.Parse(json, source), device);
         }
-        return new AutoencoderKL(AutoencoderKLConfig.Parse(json, source), device);
     }
 
     static string CheckedClassName(string json, string source) => ClassNameOf(json) switch
     {
-        PixelUnshuffleAutoencoder.ClassName or "AutoencoderKL" => ClassNameOf(json),
-        var other => throw new ArgumentException($"{source}: unsupported autoencoder class '{other}' (AutoencoderKL or {PixelUnshuffleAutoencoder.ClassName})"),
+        PixelUnshuffleAutoencoder.ClassName or TinyAutoencoder.ClassName or "AutoencoderKL" => ClassNameOf(json),
+        var other => throw new ArgumentException($"{source}: unsupported autoencoder class '{other}' (AutoencoderKL, {PixelUnshuffleAutoencoder.ClassName} or {TinyAutoencoder.ClassName})"),
     };
 
     static PixelUnshuffleAutoencoderConfig PixelConfig(string json, string source)

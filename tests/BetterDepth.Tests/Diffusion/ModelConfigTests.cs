@@ -10,6 +10,8 @@ public class ModelConfigTests
     [InlineData("sd2", "AutoencoderKL", 4, ContextSource.File, 77)]
     [InlineData("tiny", "PixelUnshuffleAutoencoder", 16, ContextSource.Learned, 4)]
     [InlineData("small", "PixelUnshuffleAutoencoder", 16, ContextSource.Learned, 8)]
+    [InlineData("tiny-taef2", "TinyAutoencoder", 32, ContextSource.Learned, 4)]
+    [InlineData("small-taef2", "TinyAutoencoder", 32, ContextSource.Learned, 8)]
     public void Shipped_configs_load_and_agree_with_their_autoencoder(string name, string aeClass, int latent, ContextSource context, int tokens)
     {
         var c = Named(name);

@@ -18,7 +18,8 @@ public sealed record CheckpointLoadOptions
 /// A model in diffusers' folder layout: <c>unet/</c> and <c>vae/</c> each with <c>config.json</c> and
 /// <c>diffusion_pytorch_model.safetensors</c> (or a sharded <c>.safetensors.index.json</c>), <c>scheduler/scheduler_config.json</c>,
 /// plus BetterDepth's <c>context.safetensors</c> (the cross-attention context; SD 2 and Marigold folders lack it,
-/// pass <see cref="CheckpointLoadOptions.ContextPath"/>). A <see cref="PixelUnshuffleAutoencoder"/> has a config but no weights.
+/// pass <see cref="CheckpointLoadOptions.ContextPath"/>). A <see cref="PixelUnshuffleAutoencoder"/> has a config but no weights;
+/// a <see cref="TinyAutoencoder"/>'s <c>vae/</c> holds its config, its two weight files and their licence.
 /// </summary>
 public sealed class DiffusersCheckpoint : IDisposable
 {
@@ -60,7 +61,8 @@ public sealed class DiffusersCheckpoint : IDisposable
             WeightLoader.Load(unet, WeightsPath(Path.Combine(folder, "unet")), new WeightLoadOptions { WidenConvIn = widen });
 
             var vaeConfigPath = Required(Path.Combine(folder, "vae", "config.json"));
-            autoencoder = ConfigJson.Load(vaeConfigPath, (json, source) => DiffusionModelConfig.CreateAutoencoder(json, source, device));
+            var vaeDir = Path.Combine(folder, "vae");
+            autoencoder = ConfigJson.Load(vaeConfigPath, (json, source) => DiffusionModelConfig.CreateAutoencoder(json, source, device, tinyWeightsFolder: vaeDir));
             if (autoencoder is AutoencoderKL vae)
             {
                 WeightLoader.Load(vae, WeightsPath(Path.Combine(folder, "vae")), new WeightLoadOptions { RenameKey = LegacyVaeAttentionKey });
@@ -108,6 +110,9 @@ public sealed class DiffusersCheckpoint : IDisposable
                 vaeJson.Insert(0, "_class_name", "AutoencoderKL");
                 File.WriteAllText(Path.Combine(vaeDir, "config.json"), vaeJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 WeightLoader.Save(vae, Path.Combine(vaeDir, WeightsName));
+                break;
+            case TinyAutoencoder tiny:
+                tiny.Save(vaeDir);
                 break;
             case PixelUnshuffleAutoencoder cheap:
                 var cfg = new PixelUnshuffleAutoencoderConfig { DownscaleFactor = cheap.DownscaleFactor, LatentChannels = cheap.LatentChannels };
