@@ -17,8 +17,9 @@ public static class TrainPriorCommand
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 3000 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Peak Adam learning rate (warm-up, then cosine decay to 10%)", DefaultValueFactory = _ => 1e-3 };
-        var size = new Option<string>("--size") { Description = "Working resolution WxH, multiples of 16", DefaultValueFactory = _ => "256x192" };
-        var channels = new Option<int>("--channels") { Description = "Channels of the first stage (doubled at each of 4 stages)", DefaultValueFactory = _ => 16 };
+        var size = new Option<string>("--size") { Description = "Working resolution WxH, multiples of 32", DefaultValueFactory = _ => "256x192" };
+        var channels = new Option<int>("--channels") { Description = "Channels of the first stage (doubled at each stage up to 8x)", DefaultValueFactory = _ => 32 };
+        var noAugment = new Option<bool>("--no-augment") { Description = "Train without random crops and colour changes (the mirror stays)" };
         var seed = new Option<int>("--seed") { Description = "Seed of initial weights and batch order", DefaultValueFactory = _ => 0 };
         var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
@@ -28,7 +29,7 @@ public static class TrainPriorCommand
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, seed, gradient, checkpointEvery, resume, device, threads, evalDataset })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, seed, gradient, checkpointEvery, resume, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -39,6 +40,7 @@ public static class TrainPriorCommand
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Model = new PriorCnnConfig(parse.GetValue(channels), width, height), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), CheckpointEvery = parse.GetValue(checkpointEvery),
+                Augment = !parse.GetValue(noAugment),
             };
             options.Validate();
             IPriorTrainingSource source = (parse.GetValue(data), parse.GetValue(synthetic)) switch

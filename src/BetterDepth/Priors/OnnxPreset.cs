@@ -44,8 +44,8 @@ public sealed record OnnxPreset(
     // The project's learned prior exported by `betterdepth export-prior` (PriorCnnOnnxExport): ImageNet statistics and
     // antialiased bilinear resizing as LearnedPrior does. A --fixed-size export carries the weights' working size in its
     // input and is resized to it for every image, exactly like LearnedPrior; a dynamic export keeps the aspect with the
-    // short side at 96, the shipped weights' working size (128x96) for 4:3 images.
-    public static readonly OnnxPreset BetterDepthCnn = new("betterdepth-cnn", 96, 16, SizeBound.LowerBound, ResizeFilter.Bilinear, ImageNetMean, ImageNetStd, DepthKind.AffineDisparity);
+    // short side at 192, the shipped weights' working size (256x192) for 4:3 images.
+    public static readonly OnnxPreset BetterDepthCnn = new("betterdepth-cnn", 192, 32, SizeBound.LowerBound, ResizeFilter.Bilinear, ImageNetMean, ImageNetStd, DepthKind.AffineDisparity);
 
     public static IReadOnlyList<OnnxPreset> All { get; } = [DepthAnythingV1, DepthAnythingV2, MidasSmall, MidasV21, DptHybrid, DptLarge, BetterDepthCnn];
 

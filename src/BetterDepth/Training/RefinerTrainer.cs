@@ -23,9 +23,12 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
 
     public sealed record Result(int Iterations, double LastLoss, double SecondsPerIteration, string FinalFolder);
 
+    readonly LatentCache? latentCache = config.LatentCache ? new LatentCache() : null;
+
     /// <param name="stopAfter">Stop (with a checkpoint) once this iteration is done, without changing the schedule: for runs split over sessions.</param>
     public Result Train(int startIteration, Adam optimizer, ExponentialMovingAverage? ema, IProgress<WorkProgress>? progress, CancellationToken ct, int? stopAfter = null)
     {
+        using var releaseLatents = latentCache;
         var schedule = new LearningRateSchedule(config.LearningRate, config.WarmupSteps, config.Iterations, config.FinalLrRatio);
         var ddpm = new DdpmScheduler(model.Scheduler);
         var log = TrainingLog.Open(Path.Combine(runDir, LogName), startIteration);
@@ -86,23 +89,28 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
         var rng = new Random(unchecked((int)seed));
         var samples = new List<PreparedSample>(config.BatchSize);
         var flips = new List<bool>(config.BatchSize);
+        var keys = new List<(int, int, bool)>(config.BatchSize);
         for (int b = 0; b < config.BatchSize; b++)
         {
             var (part, index) = data.Draw(rng);
             samples.Add(data.Get(part, index, ct));
             flips.Add(config.HorizontalFlip && rng.Next(2) == 1);
+            keys.Add((part, index, flips[^1]));
         }
         var device = model.Device;
         var batch = TrainingBatch.Stack(samples, flips, device);
         using var generator = new Generator(seed, device);
 
         Tensor imageLatent, conditionLatent, targetLatent;
-        using (no_grad())
-        {
-            imageLatent = model.Autoencoder.EncodeImage(batch.Images);
-            conditionLatent = model.Autoencoder.EncodeDepth(batch.Conditions);
-            targetLatent = model.Autoencoder.EncodeDepth(batch.Targets);
-        }
+        if (latentCache is not null)
+            (imageLatent, conditionLatent, targetLatent) = latentCache.Get(keys, batch, model.Autoencoder);
+        else
+            using (no_grad())
+            {
+                imageLatent = model.Autoencoder.EncodeImage(batch.Images);
+                conditionLatent = model.Autoencoder.EncodeDepth(batch.Conditions);
+                targetLatent = model.Autoencoder.EncodeDepth(batch.Targets);
+            }
         var timesteps = ddpm.SampleTimesteps(config.BatchSize, generator, device);
         var noise = config.MultiResolutionNoiseStrength > 0
             ? MultiResolutionNoise.LikeAnnealed(targetLatent, timesteps, model.Scheduler.NumTrainTimesteps, config.MultiResolutionNoiseStrength, generator: generator)

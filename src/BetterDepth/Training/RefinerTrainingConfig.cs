@@ -64,6 +64,8 @@ public sealed record RefinerTrainingConfig
     [JsonPropertyName("seed")] public int Seed { get; init; }
     [JsonPropertyName("checkpoint_every")] public int CheckpointEvery { get; init; } = 200;
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+    /// <summary>Keep each sample's latents after their first encoding (<see cref="LatentCache"/>): same values, far fewer encoder passes.</summary>
+    [JsonPropertyName("latent_cache")] public bool LatentCache { get; init; } = true;
 
     [JsonIgnore] public string BaseDir { get; init; } = ".";
 

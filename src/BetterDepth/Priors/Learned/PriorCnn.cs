@@ -6,18 +6,19 @@ using static TorchSharp.torch;
 namespace BetterDepth.Priors.Learned;
 
 /// <summary>
-/// The learned feed-forward prior: a small encoder-decoder CNN mapping an ImageNet-normalised RGB batch
-/// [B, 3, H, W] to positive affine-invariant disparity [B, 1, H, W].
-/// Four stride-2 encoder stages (C, 2C, 4C, 8C channels) plus a globally pooled context vector give the
-/// network the whole-image layout; the decoder upsamples bilinearly with only the coarse 1/8 skip and
-/// predicts at half resolution, so fine structures come out blurred the way DPT / Depth Anything blur
-/// them at boundaries. That blur is what the diffusion refiner is there to fix.
+/// The learned feed-forward prior: an encoder-decoder CNN with skip connections mapping an ImageNet-normalised
+/// RGB batch [B, 3, H, W] to positive affine-invariant disparity [B, 1, H, W].
+/// Five stride-2 encoder stages (C, 2C, 4C, 8C, 8C channels) and a globally pooled context vector give the
+/// network the whole-image layout; the decoder climbs back with skips from 1/16, 1/8 and 1/4 and predicts at
+/// quarter resolution, upsampled bilinearly. Like DPT and Depth Anything (whose heads see 1/14 to 1/4 features)
+/// it gets the layout right and blurs thin structures and occlusion edges over a few pixels: the detail the
+/// diffusion refiner is there to restore.
 /// </summary>
 public sealed class PriorCnn : nn.Module<Tensor, Tensor>
 {
-    readonly ConvBlock enc1, enc2, enc3, enc4;
+    readonly ConvBlock enc1, enc2, enc3, enc4, enc5;
     readonly Conv2d context;
-    readonly ConvBlock dec3, dec2, dec1;
+    readonly ConvBlock dec4, dec3, dec2;
     readonly Conv2d head;
 
     public PriorCnnConfig Config { get; }
@@ -31,11 +32,12 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         enc2 = new ConvBlock(c, 2 * c, stride: 2);      // 1/4
         enc3 = new ConvBlock(2 * c, 4 * c, stride: 2);  // 1/8
         enc4 = new ConvBlock(4 * c, 8 * c, stride: 2);  // 1/16
+        enc5 = new ConvBlock(8 * c, 8 * c, stride: 2);  // 1/32
         context = nn.Conv2d(8 * c, 8 * c, 1);
-        dec3 = new ConvBlock(8 * c + 4 * c, 4 * c);     // 1/8, with the coarse skip
-        dec2 = new ConvBlock(4 * c, 2 * c);             // 1/4, no skip
-        dec1 = new ConvBlock(2 * c, c);                 // 1/2, no skip
-        head = nn.Conv2d(c, 1, 3, padding: 1);
+        dec4 = new ConvBlock(8 * c + 8 * c, 8 * c);     // 1/16
+        dec3 = new ConvBlock(8 * c + 4 * c, 4 * c);     // 1/8
+        dec2 = new ConvBlock(4 * c + 2 * c, 2 * c);     // 1/4
+        head = nn.Conv2d(2 * c, 1, 3, padding: 1);
         RegisterComponents();
     }
 
@@ -50,18 +52,20 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         var e2 = enc2.forward(e1);
         var e3 = enc3.forward(e2);
         var e4 = enc4.forward(e3);
+        var e5 = enc5.forward(e4);
         // Global context: the scene's overall layout (floor, far wall, horizon) reaches every position.
-        var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e4, 1)));
-        e4 = e4.Plus(g);
-        var d = dec3.forward(cat([Up(e4, e3), e3], 1));
-        d = dec2.forward(Up(d, e2));
-        d = dec1.forward(Up(d, e1));
+        var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e5, 1)));
+        e5 = e5.Plus(g);
+        var d = dec4.forward(cat([Up2(e5), e4], 1));
+        d = dec3.forward(cat([Up2(d), e3], 1));
+        d = dec2.forward(cat([Up2(d), e2], 1));
         // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
         // (Marigold) only uses pixels with a positive prediction.
-        var disparity = Up(head.forward(d), image).Softplus();
+        var disparity = Up2(Up2(head.forward(d))).Softplus();
         return disparity.MoveToOuterDisposeScope();
     }
 
-    static Tensor Up(Tensor x, Tensor like) =>
-        nn.functional.interpolate(x, size: [like.shape[2], like.shape[3]], mode: InterpolationMode.Bilinear, align_corners: false);
+    /// <summary>Bilinear 2x upsampling (align_corners=false); sides divide by 32, so every level is exactly twice the next.</summary>
+    static Tensor Up2(Tensor x) =>
+        nn.functional.interpolate(x, size: [x.shape[2] * 2, x.shape[3] * 2], mode: InterpolationMode.Bilinear, align_corners: false);
 }

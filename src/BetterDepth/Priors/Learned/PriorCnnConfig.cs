@@ -1,14 +1,14 @@
 namespace BetterDepth.Priors.Learned;
 
 /// <summary>
-/// Shape of the learned prior network: channel width of its first stage (doubled at each of the four
-/// downsampling stages) and the fixed working resolution images are resized to before the forward pass.
+/// Shape of the learned prior network: channel width of its first stage (doubled at each downsampling stage up
+/// to 8x) and the fixed working resolution images are resized to before the forward pass.
 /// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
 /// </summary>
-public sealed record PriorCnnConfig(int BaseChannels = 16, int Width = 256, int Height = 192)
+public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192)
 {
-    /// <summary>Four stride-2 stages: the working size must divide by 16.</summary>
-    public const int Stride = 16;
+    /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
+    public const int Stride = 32;
 
     public void Validate()
     {

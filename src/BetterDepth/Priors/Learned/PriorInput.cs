@@ -15,7 +15,7 @@ public static class PriorInput
     static readonly float[] Std = [0.229f, 0.224f, 0.225f];
 
     /// <summary>A batch [B, 3, height, width] of normalised images on <paramref name="device"/>.</summary>
-    public static Tensor Batch(IReadOnlyList<RgbImage> images, int width, int height, Device device, bool[]? flip = null)
+    public static Tensor Batch(IReadOnlyList<RgbImage> images, int width, int height, Device device)
     {
         if (images.Count == 0) throw new ArgumentException("no images in the batch", nameof(images));
         using var scope = NewDisposeScope();
@@ -26,7 +26,6 @@ public static class PriorInput
             if (t.shape[1] != height || t.shape[2] != width)
                 t = nn.functional.interpolate(t.unsqueeze(0), size: [height, width], mode: InterpolationMode.Bilinear,
                     align_corners: false, antialias: true).squeeze(0);
-            if (flip is not null && flip[i]) t = t.flip(2);
             items[i] = t;
         }
         return stack(items).MoveToOuterDisposeScope();

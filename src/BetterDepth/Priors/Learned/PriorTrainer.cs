@@ -114,30 +114,28 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
 
     sealed record Batch(Tensor Images, Tensor Disparity, Tensor Valid);
 
-    /// <summary>The batch of <paramref name="step"/>: which samples and which get mirrored depend only on (seed, step).</summary>
+    /// <summary>
+    /// The batch of <paramref name="step"/>: which samples, their crops, mirrors and colour changes depend only on
+    /// (seed, step). Targets come at the working size (<see cref="PriorAugmentation"/>), which is where the loss is taken.
+    /// </summary>
     Batch MakeBatch(IPriorTrainingSource source, int step)
     {
         var rng = new Random(unchecked(options.Seed * 1_000_003 + step));
+        int width = options.Model.Width, height = options.Model.Height;
         var images = new RgbImage[options.BatchSize];
-        var flips = new bool[options.BatchSize];
         var disparities = new Tensor[options.BatchSize];
         var masks = new Tensor[options.BatchSize];
-        int gtWidth = 0, gtHeight = 0;
         for (int i = 0; i < options.BatchSize; i++)
         {
             var sample = source.Get(rng.Next(source.Count));
-            flips[i] = options.HorizontalFlip && rng.Next(2) == 1;
-            if (i == 0) (gtWidth, gtHeight) = (sample.Depth.Width, sample.Depth.Height);
-            else if (sample.Depth.Width != gtWidth || sample.Depth.Height != gtHeight)
-                throw new ArgumentException($"training samples must share one depth size within a batch: got {gtWidth}x{gtHeight} and {sample.Depth.Width}x{sample.Depth.Height}");
-            images[i] = sample.Image;
+            var flip = options.HorizontalFlip && rng.Next(2) == 1;
             var (disparity, valid) = TargetDisparity(sample);
-            var d = tensor(disparity, [1, gtHeight, gtWidth]);
-            var v = tensor(valid, [1, gtHeight, gtWidth]);
-            disparities[i] = flips[i] ? d.flip(2) : d;
-            masks[i] = flips[i] ? v.flip(2) : v;
+            var augmented = PriorAugmentation.Apply(sample.Image, disparity, valid, width, height, rng, options.Augment, flip);
+            images[i] = augmented.Image;
+            disparities[i] = tensor(augmented.Disparity, [1, height, width]);
+            masks[i] = tensor(augmented.Valid, [1, height, width]);
         }
-        var input = PriorInput.Batch(images, options.Model.Width, options.Model.Height, device, flips);
+        var input = PriorInput.Batch(images, width, height, device);
         return new Batch(input, stack(disparities).to(device), stack(masks).to(device));
     }
 

@@ -15,6 +15,8 @@ public sealed record PriorTrainingOptions
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Randomly mirror half the samples left-right (depth layout is mirror-symmetric).</summary>
     public bool HorizontalFlip { get; init; } = true;
+    /// <summary>Random crops and colour changes (<see cref="PriorAugmentation"/>); off, only the mirror remains.</summary>
+    public bool Augment { get; init; } = true;
 
     public void Validate()
     {

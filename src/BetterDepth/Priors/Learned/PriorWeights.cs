@@ -13,12 +13,15 @@ namespace BetterDepth.Priors.Learned;
 public static class PriorWeights
 {
     const string FormatTag = "betterdepth-prior-cnn";
+    /// <summary>2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load).</summary>
+    const string ArchitectureVersion = "2";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatTag,
+            ["architecture"] = ArchitectureVersion,
             ["base_channels"] = model.Config.BaseChannels.ToString(CultureInfo.InvariantCulture),
             ["width"] = model.Config.Width.ToString(CultureInfo.InvariantCulture),
             ["height"] = model.Config.Height.ToString(CultureInfo.InvariantCulture),
@@ -35,6 +38,8 @@ public static class PriorWeights
         var metadata = file.Metadata;
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
+        if (!metadata.TryGetValue("architecture", out var architecture) || architecture != ArchitectureVersion)
+            throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architecture {ArchitectureVersion} (retrain with `betterdepth train-prior`)");
         var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"));
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }

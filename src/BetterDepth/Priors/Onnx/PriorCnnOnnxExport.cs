@@ -7,10 +7,10 @@ namespace BetterDepth.Priors.Onnx;
 
 /// <summary>
 /// Writes a <see cref="PriorCnn"/> and its weights as an ONNX model (opset 17) that ONNX Runtime runs without
-/// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 16),
+/// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 32),
 /// output <c>disparity</c> [batch, 1, height, width]. The graph mirrors <see cref="PriorCnn.forward"/> op by op;
 /// GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), and
-/// every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 16.
+/// every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 32.
 /// </summary>
 public static class PriorCnnOnnxExport
 {
@@ -71,14 +71,14 @@ public static class PriorCnnOnnxExport
             var e2 = Block("enc2", e1, stride: 2);
             var e3 = Block("enc3", e2, stride: 2);
             var e4 = Block("enc4", e3, stride: 2);
-            var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e4]);
+            var e5 = Block("enc5", e4, stride: 2);
+            var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e5]);
             var g = Silu("context_silu", Conv("context", pooled, stride: 1, padding: 0));
-            e4 = Builder.Add("context_add", "Add", [e4, g]);
-            var joined = Builder.Add("dec3_concat", "Concat", [Up("dec3_up", e4), e3], new Attr("axis", Int: 1));
-            var d = Block("dec3", joined, stride: 1);
-            d = Block("dec2", Up("dec2_up", d), stride: 1);
-            d = Block("dec1", Up("dec1_up", d), stride: 1);
-            var head = Up("head_up", Conv("head", d, stride: 1, padding: 1));
+            e5 = Builder.Add("context_add", "Add", [e5, g]);
+            var d = Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1);
+            d = Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1);
+            d = Block("dec2", Builder.Add("dec2_concat", "Concat", [Up("dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
+            var head = Up("head_up2", Up("head_up1", Conv("head", d, stride: 1, padding: 1)));
             return Builder.Add(OutputName, "Softplus", [head]);
         }
 

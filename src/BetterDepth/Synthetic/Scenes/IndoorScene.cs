@@ -37,9 +37,11 @@ public static class IndoorScene
         int shade = b.AddMaterial(Material.Plain(new Vec3(0.9, 0.85, 0.75), 0.0) with { Emission = warm * 0.9 });
 
         // Camera near the z = 0 wall looking into the room, so the room fills the view.
-        var eye = new Vec3(random.Range(0.8, roomW - 0.8), random.Range(1.1, 1.8), random.Range(0.3, 1.2));
-        var target = new Vec3(random.Range(0.8, roomW - 0.8), random.Range(0.3, 1.3), roomD * random.Range(0.6, 1.0));
-        var camera = PinholeCamera.LookAt(eye, target, random.Range(55, 85), width, height, random.Range(-0.04, 0.04));
+        // Heights from a robot's or a child's eye to a tripod held high; pitch from looking down at the floor to
+        // level; fields of view from a phone's tele lens to a wide-angle one.
+        var eye = new Vec3(random.Range(0.8, roomW - 0.8), random.Range(0.5, 2.2), random.Range(0.3, 1.2));
+        var target = new Vec3(random.Range(0.8, roomW - 0.8), random.Range(0.0, 1.6), roomD * random.Range(0.5, 1.0));
+        var camera = PinholeCamera.LookAt(eye, target, random.Range(45, 100), width, height, random.Range(-0.06, 0.06));
 
         // Footprints (x, z, radius) taken so far; the camera's own spot is kept clear.
         var taken = new List<(double X, double Z, double R)> { (eye.X, eye.Z, 0.8) };
@@ -76,7 +78,7 @@ public static class IndoorScene
         }
 
         // Ceiling lights: emissive discs with a point light just below each.
-        int ceilingLights = random.Int(1, 3);
+        int ceilingLights = random.Int(1, 4);
         for (int k = 0; k < ceilingLights; k++)
         {
             var at = new Vec3(random.Range(1, roomW - 1), roomH, random.Range(1.5, roomD - 1));
@@ -92,7 +94,7 @@ public static class IndoorScene
             b.Lights.Add(new PointLight(at - new Vec3(0, 0.3, 0), warm * random.Range(2.5, 4.5)));
         }
 
-        int pieces = random.Int(7, 14);
+        int pieces = random.Int(5, 20);
         for (int k = 0; k < pieces; k++)
         {
             int what = random.Int(0, 10);
@@ -157,8 +159,8 @@ public static class IndoorScene
         }
 
         var look = new SceneLook(SkyHorizon: new Vec3(0.8, 0.8, 0.8), SkyZenith: new Vec3(0.8, 0.8, 0.8),
-            AmbientSky: warm * random.Range(0.12, 0.22), AmbientGround: warm * random.Range(0.06, 0.12),
-            HazeColor: Vec3.Zero, HazeDistance: 0, MaxDepth: 80, Exposure: random.Range(1.2, 1.8));
+            AmbientSky: warm * random.Range(0.08, 0.3), AmbientGround: warm * random.Range(0.04, 0.15),
+            HazeColor: Vec3.Zero, HazeDistance: 0, MaxDepth: 80, Exposure: random.Range(0.9, 2.2));
         return (b.Build(look), camera);
     }
 }

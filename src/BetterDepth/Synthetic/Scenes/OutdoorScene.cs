@@ -112,20 +112,26 @@ public static class OutdoorScene
         if (random.Chance(0.6))
             b.Add(Box.FromCorners(new Vec3(-road - pavement - 30, 0, streetEnd), new Vec3(road + pavement + 30, random.Range(8, 30), streetEnd + 15), random.Pick(facades)));
 
-        double elevation = random.Range(0.35, 1.1), azimuth = random.Range(-Math.PI, Math.PI);
+        // Low sun to noon; a quarter of the streets under an overcast sky (weak sun, strong ambient, soft shadows).
+        double elevation = random.Range(0.12, 1.3), azimuth = random.Range(-Math.PI, Math.PI);
+        bool overcast = random.Chance(0.25);
         var toSun = new Vec3(Math.Cos(elevation) * Math.Sin(azimuth), Math.Sin(elevation), Math.Cos(elevation) * Math.Cos(azimuth));
-        var sunColor = random.Jitter(new Vec3(2.4, 2.25, 2.0), 0.08);
+        var sunColor = random.Jitter(new Vec3(2.4, 2.25, 2.0), 0.08) * (overcast ? 0.3 : 1.0);
         b.Lights.Add(new DirectionalLight(-toSun, sunColor));
 
-        var eye = new Vec3(random.Range(-road + 0.8, road - 0.8), random.Range(1.4, 2.4), random.Range(-5, 0));
+        // A car's dashboard to a first-floor window (now and then a drone's view); level to steeply pitched down.
+        double eyeHeight = random.Chance(0.15) ? random.Range(4.5, 10) : random.Range(1.2, 3.0);
+        var eye = new Vec3(random.Range(-road + 0.8, road - 0.8), eyeHeight, random.Range(-5, 0));
         double yaw = random.Chance(0.8) ? random.Range(-0.35, 0.35) : random.Range(-1.0, 1.0);
-        var target = eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3, 0.5), Math.Cos(yaw) * 20);
-        var camera = PinholeCamera.LookAt(eye, target, random.Range(50, 80), width, height, random.Range(-0.03, 0.03));
+        var target = eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3.5, 0.5) - (eyeHeight > 4 ? random.Range(2, 6) : 0), Math.Cos(yaw) * 20);
+        var camera = PinholeCamera.LookAt(eye, target, random.Range(40, 95), width, height, random.Range(-0.05, 0.05));
 
-        var horizon = random.Jitter(new Vec3(0.75, 0.82, 0.9), 0.05);
-        var look = new SceneLook(SkyHorizon: horizon, SkyZenith: random.Jitter(new Vec3(0.25, 0.42, 0.75), 0.1),
-            AmbientSky: random.Jitter(new Vec3(0.3, 0.35, 0.45), 0.1), AmbientGround: new Vec3(0.12, 0.11, 0.1),
-            HazeColor: horizon, HazeDistance: random.Range(150, 400), MaxDepth: MaxDepth, Exposure: random.Range(0.9, 1.2));
+        var horizon = random.Jitter(overcast ? new Vec3(0.78, 0.79, 0.8) : new Vec3(0.75, 0.82, 0.9), 0.05);
+        var zenith = overcast ? random.Jitter(new Vec3(0.6, 0.62, 0.65), 0.05) : random.Jitter(new Vec3(0.25, 0.42, 0.75), 0.1);
+        var ambient = random.Jitter(new Vec3(0.3, 0.35, 0.45), 0.1) * (overcast ? 1.8 : 1.0);
+        var look = new SceneLook(SkyHorizon: horizon, SkyZenith: zenith,
+            AmbientSky: ambient, AmbientGround: new Vec3(0.12, 0.11, 0.1),
+            HazeColor: horizon, HazeDistance: random.Range(90, 500), MaxDepth: MaxDepth, Exposure: random.Range(0.8, 1.4));
         return (b.Build(look), camera);
     }
 }

@@ -10,33 +10,33 @@ public class PriorCnnTests
     [Fact]
     public void ForwardKeepsTheSpatialSizeWithOneChannel()
     {
-        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
-        using var output = model.forward(randn(2, 3, 48, 64));
-        Assert.Equal(new long[] { 2, 1, 48, 64 }, output.shape);
+        using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        using var output = model.forward(randn(2, 3, 64, 96));
+        Assert.Equal(new long[] { 2, 1, 64, 96 }, output.shape);
         var parameters = model.parameters().Sum(p => p.numel());
-        Assert.InRange(parameters, 200_000, 2_000_000);
+        Assert.InRange(parameters, 200_000, 3_000_000);
     }
 
     [Fact]
     public void RejectsSizesThatDoNotDivideByTheStride()
     {
-        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
-        Assert.Throws<ArgumentException>(() => model.forward(randn(1, 3, 50, 64)));
-        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(16, 100, 48).Validate());
-        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(12, 64, 48).Validate());
+        using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        Assert.Throws<ArgumentException>(() => model.forward(randn(1, 3, 48, 64)));
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(16, 96, 48).Validate());
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(12, 96, 64).Validate());
     }
 
     [Fact]
     public void OverfitsTwoImages()
     {
         random.manual_seed(0);
-        var scenes = new TinyScenes(2);
-        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
+        var scenes = new TinyScenes(2, 96, 64);
+        using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
         using var optimizer = optim.Adam(model.parameters(), lr: 3e-3);
         var samples = new[] { scenes.Get(0), scenes.Get(1) };
-        using var input = PriorInput.Batch(samples.Select(s => s.Image).ToList(), 64, 48, CPU);
-        using var target = tensor(samples.SelectMany(s => s.Depth.Values.Select(d => d > 0 ? 1 / d : 0)).ToArray(), [2, 1, 48, 64]);
-        using var mask = tensor(samples.SelectMany(s => s.Valid).ToArray(), [2, 1, 48, 64]);
+        using var input = PriorInput.Batch(samples.Select(s => s.Image).ToList(), 96, 64, CPU);
+        using var target = tensor(samples.SelectMany(s => s.Depth.Values.Select(d => d > 0 ? 1 / d : 0)).ToArray(), [2, 1, 64, 96]);
+        using var mask = tensor(samples.SelectMany(s => s.Valid).ToArray(), [2, 1, 64, 96]);
         float first = 0, last = 0;
         for (int step = 0; step < 60; step++)
         {

@@ -9,7 +9,7 @@ public class PriorTrainerTests
 {
     static PriorTrainingOptions Tiny(int steps) => new()
     {
-        Steps = steps, BatchSize = 2, LearningRate = 2e-3, WarmupSteps = 1, Model = new PriorCnnConfig(16, 64, 48),
+        Steps = steps, BatchSize = 2, LearningRate = 2e-3, WarmupSteps = 1, Model = new PriorCnnConfig(16, 96, 64),
         Seed = 3, CheckpointEvery = 2,
     };
 

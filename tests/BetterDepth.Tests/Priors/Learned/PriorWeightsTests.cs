@@ -9,7 +9,7 @@ namespace BetterDepth.Tests.Priors.Learned;
 [Collection(TorchSeeded.Name)]
 public class PriorWeightsTests
 {
-    static readonly PriorCnnConfig Small = new(16, 64, 48);
+    static readonly PriorCnnConfig Small = new(16, 96, 64);
 
     static string SavedModel(out PriorCnn model)
     {
@@ -32,7 +32,7 @@ public class PriorWeightsTests
             var b = loaded.state_dict();
             Assert.Equal(a.Keys.Order(), b.Keys.Order());
             foreach (var key in a.Keys) Assert.True(a[key].eq(b[key]).all().item<bool>(), $"weight {key} differs after the round trip");
-            using var input = randn(1, 3, 48, 64);
+            using var input = randn(1, 3, 64, 96);
             using var x = original.forward(input);
             using var y = loaded.forward(input);
             Assert.True(x.eq(y).all().item<bool>());
@@ -65,7 +65,7 @@ public class PriorWeightsTests
     {
         // A 24-channel file relabelled as 16 channels: every shape mismatches; the error names the first key.
         random.manual_seed(6);
-        using var wide = new PriorCnn(new PriorCnnConfig(24, 64, 48));
+        using var wide = new PriorCnn(new PriorCnnConfig(24, 96, 64));
         var path = Path.Combine(TestData.NewTempDir(), "wide.safetensors");
         PriorWeights.Save(wide, path);
         var bytes = File.ReadAllBytes(path);

@@ -7,7 +7,7 @@ namespace BetterDepth.Tests.Priors.Learned;
 /// Minimal RGB-D pairs for the learned-prior tests: a floor receding to a far wall with a box in front,
 /// coloured by depth so the mapping is learnable in a few steps; the top rows are sky (invalid).
 /// </summary>
-internal sealed class TinyScenes(int count, int width = 64, int height = 48) : IPriorTrainingSource
+internal sealed class TinyScenes(int count, int width = 96, int height = 64) : IPriorTrainingSource
 {
     public int Count => count;
 

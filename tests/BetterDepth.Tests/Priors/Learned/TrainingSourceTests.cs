@@ -44,7 +44,7 @@ public class TrainingSourceTests
     public void RegistryBuildsTheLearnedPriorFromAWeightsPath()
     {
         random.manual_seed(8);
-        using var model = new PriorCnn(new PriorCnnConfig(16, 64, 48));
+        using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
         var path = Path.Combine(TestData.NewTempDir(), "prior.safetensors");
         PriorWeights.Save(model, path);
         using var prior = PriorRegistry.Create("learned:" + path);
