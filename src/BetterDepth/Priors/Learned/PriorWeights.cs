@@ -13,6 +13,7 @@ namespace BetterDepth.Priors.Learned;
 public static class PriorWeights
 {
     const string FormatTag = "betterdepth-prior-cnn";
+    const string HeadKey = "head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
@@ -38,6 +39,9 @@ public static class PriorWeights
         var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"));
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
+        // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, base_channels, 3, 3].
+        if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != config.BaseChannels)
+            throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights ('{HeadKey}' is {(head is null ? "missing" : $"[{string.Join(", ", head.Shape)}]")}, expected [1, {config.BaseChannels}, 3, 3])");
 
         var model = new PriorCnn(config);
         try
