@@ -63,6 +63,9 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
 
     (int LatentChannels, int DownscaleFactor) CreateAutoencoderLayout() => AutoencoderLayout(AutoencoderJson, Name);
 
+    /// <summary>Reads a vae/config.json for its layout; every problem is an InvalidFileException naming it.</summary>
+    public static (int LatentChannels, int DownscaleFactor) AutoencoderLayoutOf(string path) => ConfigJson.Load(path, AutoencoderLayout);
+
     /// <summary>Latent channels and downscale factor a vae config describes, without building the autoencoder.</summary>
     public static (int LatentChannels, int DownscaleFactor) AutoencoderLayout(string json, string source)
     {

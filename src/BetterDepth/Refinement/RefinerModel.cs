@@ -160,7 +160,7 @@ public sealed class RefinerModel : IDisposable
     }
 
     static int LatentChannelsOf(string vaeConfigPath) =>
-        ConfigJson.Load(vaeConfigPath, (json, source) => DiffusionModelConfig.AutoencoderLayout(json, source).LatentChannels);
+        DiffusionModelConfig.AutoencoderLayoutOf(vaeConfigPath).LatentChannels;
 
     /// <summary>
     /// The refiner's prediction (v for a v-prediction model) from the latents in the paper's order
