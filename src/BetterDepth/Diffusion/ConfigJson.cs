@@ -42,6 +42,7 @@ static class ConfigJson
         try { json = File.ReadAllText(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InvalidFileException(path, $"cannot read: {e.Message}", e); }
         try { return parse(json, path); }
-        catch (ArgumentException e) { throw new InvalidFileException(path, e.Message, e); }
+        // the parsers name their source (here the path) first; the exception names it once
+        catch (ArgumentException e) { throw new InvalidFileException(path, e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message, e); }
     }
 }

@@ -41,7 +41,7 @@ public static class PriorWeights
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, base_channels, 3, 3].
         if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != config.BaseChannels)
-            throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights ('{HeadKey}' is {(head is null ? "missing" : $"[{string.Join(", ", head.Shape)}]")}, expected [1, {config.BaseChannels}, 3, 3])");
+            throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights: '{HeadKey}' {(head is null ? "is missing" : $"has shape [{string.Join(", ", head.Shape)}]")}, base_channels {config.BaseChannels} needs [1, {config.BaseChannels}, 3, 3]");
 
         var model = new PriorCnn(config);
         try
