@@ -32,7 +32,7 @@ public static class DecodeLimit
     {
         var limit = MaxPixels;
         if (width * height > limit)
-            throw new InvalidFileException(path, $"image size {width}x{height} ({width * height / 1e6:0.#} megapixels) exceeds the decoding limit of {limit} pixels (raise it with {EnvironmentVariable})");
+            throw new InvalidFileException(path, $"image size {width}x{height} ({width * height} pixels) exceeds the decoding limit of {limit} pixels (raise it with {EnvironmentVariable})");
     }
 
     /// <summary>Refuses an array with more samples than the largest allowed image can hold.</summary>
