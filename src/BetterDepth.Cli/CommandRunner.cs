@@ -26,7 +26,7 @@ public static class CommandRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            Console.Error.WriteLine($"error: {OneLine.Escape(e.Message)}");
             return ExitBadInput;
         }
     }

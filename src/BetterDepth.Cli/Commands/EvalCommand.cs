@@ -1,3 +1,4 @@
+using BetterDepth.Imaging;
 using System.CommandLine;
 using System.Globalization;
 using BetterDepth.Evaluation;
@@ -82,7 +83,7 @@ public static class EvalCommand
     static void Show(EvaluationReport report, string outputDir)
     {
         foreach (var skipped in report.Skipped.Take(ListedSkips))
-            Console.Error.WriteLine($"skipped {skipped.Id}: {skipped.Message} ({skipped.Path})");
+            Console.Error.WriteLine($"skipped {skipped.Id}: {OneLine.Escape(skipped.Message)} ({OneLine.Escape(skipped.Path)})");
         if (report.Skipped.Count > ListedSkips)
             Console.Error.WriteLine($"... and {report.Skipped.Count - ListedSkips} more skipped samples (listed in {SummaryName})");
 

@@ -59,7 +59,7 @@ public static class PredictCommand
 
             var outcome = await ProgressBars.RunAsync("predict", progress => Task.Run(() =>
                 new PredictionBatch(pipeline, writer).Run(images, outDir, CommandRunner.IsUserError, progress, ct), ct));
-            foreach (var (input, error) in outcome.Skipped) Console.Error.WriteLine($"skipped: {error.Message}");
+            foreach (var (input, error) in outcome.Skipped) Console.Error.WriteLine($"skipped: {OneLine.Escape(error.Message)}");
             Console.WriteLine($"refined {outcome.Written} of {images.Count} images into {outDir}");
             int failed = outcome.Skipped.Count;
             return failed == 0 ? 0 : CommandRunner.ExitBadInput;

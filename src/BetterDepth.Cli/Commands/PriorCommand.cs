@@ -72,7 +72,7 @@ public static class PriorCommand
                     }
                     catch (Exception e) when (e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException)
                     {
-                        failed.Add(e.Message); // names the file already
+                        failed.Add(OneLine.Escape(e.Message)); // names the file already
                     }
                     progress.Report(new WorkProgress(i + 1, inputs.Length));
                 }

@@ -1,3 +1,4 @@
+using BetterDepth.Imaging;
 using System.CommandLine;
 using System.Globalization;
 using BetterDepth.Compute;
@@ -64,7 +65,7 @@ public static class TrainPriorCommand
             }
             catch (PriorTrainingDivergedException e)
             {
-                Console.Error.WriteLine($"error: {e.Message}");
+                Console.Error.WriteLine($"error: {OneLine.Escape(e.Message)}");
                 return 1;
             }
         }, ct));

@@ -41,7 +41,7 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
 
     static DiffusionModelConfig ParseUnchecked(string json, string source)
     {
-        var root = JsonNode.Parse(json) as JsonObject ?? throw new ArgumentException($"{source}: not a JSON object");
+        var root = JsonNode.Parse(json, documentOptions: ConfigJson.NoDuplicates) as JsonObject ?? throw new ArgumentException($"{source}: not a JSON object");
         string Field(string name) => root[name]?.ToJsonString() ?? throw new ArgumentException($"{source}: missing '{name}'");
         var unet = UNetConfig.Parse(Field("unet"), $"{source} unet");
         var ae = Field("autoencoder");
@@ -78,6 +78,9 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
     }
 
     (int LatentChannels, int DownscaleFactor) CreateAutoencoderLayout() => AutoencoderLayout(AutoencoderJson, Name);
+
+    /// <summary>Reads a vae/config.json for its layout; every problem is an InvalidFileException naming it.</summary>
+    public static (int LatentChannels, int DownscaleFactor) AutoencoderLayoutOf(string path) => ConfigJson.Load(path, AutoencoderLayout);
 
     /// <summary>Latent channels and downscale factor a vae config describes, without building the autoencoder.</summary>
     public static (int LatentChannels, int DownscaleFactor) AutoencoderLayout(string json, string source)
@@ -116,23 +119,28 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
         }
     }
 
-    static string CheckedClassName(string json, string source) => ClassNameOf(json) switch
+    /// <summary>Whether a vae config describes an AutoencoderKL (which has weights) rather than the weightless pixel-unshuffle one.</summary>
+    public static bool IsAutoencoderKL(string json, string source) => CheckedClassName(json, source) == "AutoencoderKL";
+
+    static string CheckedClassName(string json, string source) => ClassNameOf(json, source) switch
     {
-        PixelUnshuffleAutoencoder.ClassName or TinyAutoencoder.ClassName or "AutoencoderKL" => ClassNameOf(json),
+        PixelUnshuffleAutoencoder.ClassName or TinyAutoencoder.ClassName or "AutoencoderKL" => ClassNameOf(json, source),
         var other => throw new ArgumentException($"{source}: unsupported autoencoder class '{other}' (AutoencoderKL, {PixelUnshuffleAutoencoder.ClassName} or {TinyAutoencoder.ClassName})"),
     };
 
     static PixelUnshuffleAutoencoderConfig PixelConfig(string json, string source)
     {
         var c = ConfigJson.Deserialize<PixelUnshuffleAutoencoderConfig>(json, source, "autoencoder config");
-        if (c.DownscaleFactor < 1 || c.LatentChannels < 1 || c.LatentChannels > c.DownscaleFactor * c.DownscaleFactor)
-            throw new ArgumentException($"{source}: downscale_factor {c.DownscaleFactor} / latent_channels {c.LatentChannels} invalid (need 1 <= latent_channels <= factor^2)");
+        if (c.LatentChannels > AutoencoderKLConfig.MaxLatentChannels)
+            throw new ArgumentException($"{source}: latent_channels {c.LatentChannels} exceeds {AutoencoderKLConfig.MaxLatentChannels}");
+        if (c.DownscaleFactor < 1 || c.DownscaleFactor > 64 || c.LatentChannels < 1 || c.LatentChannels > c.DownscaleFactor * c.DownscaleFactor)
+            throw new ArgumentException($"{source}: downscale_factor {c.DownscaleFactor} / latent_channels {c.LatentChannels} invalid (need factor <= 64 and 1 <= latent_channels <= factor^2)");
         return c;
     }
 
-    static string ClassNameOf(string json)
+    static string ClassNameOf(string json, string source = "autoencoder config")
     {
-        try { return (JsonNode.Parse(json) as JsonObject)?["_class_name"]?.GetValue<string>() ?? "AutoencoderKL"; }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ArgumentException($"autoencoder config: {e.Message}", e); }
+        try { return (JsonNode.Parse(json, documentOptions: ConfigJson.NoDuplicates) as JsonObject)?["_class_name"]?.GetValue<string>() ?? "AutoencoderKL"; }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ArgumentException($"{source}: not a valid autoencoder config: {e.Message}", e); }
     }
 }

@@ -55,7 +55,7 @@ public static class ImageFile
     static RgbImage DecodeJpeg(byte[] bytes, string path)
     {
         var (width, height, _) = JpegHeader.ReadFrameSize(bytes, path);
-        if ((long)width * height > PngReader.MaxPixels) throw new InvalidFileException(path, $"image size {width}x{height} is too large");
+        DecodeLimit.Check(width, height, path);
         ImageResult result;
         try
         {

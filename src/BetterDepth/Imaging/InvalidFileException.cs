@@ -11,7 +11,7 @@ public class InvalidFileException : IOException
     public string Problem { get; }
 
     public InvalidFileException(string filePath, string problem, Exception? inner = null)
-        : base($"{filePath}: {problem}", inner)
+        : base($"{OneLine.Escape(filePath)}: {OneLine.Escape(problem)}", inner)
     {
         FilePath = filePath;
         Problem = problem;

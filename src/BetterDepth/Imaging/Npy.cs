@@ -63,7 +63,7 @@ public static class Npy
         }
         if (count * itemSize != available)
             throw Bad($"shape ({string.Join(", ", shapeLong)}) of {dtype} needs {count * itemSize} bytes of data, file holds {available}");
-        if (count > Array.MaxLength) throw Bad("array too large");
+        DecodeLimit.CheckSamples(count, path);
 
         var values = new float[count];
         var data = file.AsSpan(dataStart);

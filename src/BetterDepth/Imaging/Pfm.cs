@@ -33,6 +33,7 @@ public static class Pfm
             throw Bad("invalid size in header");
         if (!double.TryParse(NextToken(), NumberStyles.Float, CultureInfo.InvariantCulture, out double scale) || scale == 0 || !double.IsFinite(scale))
             throw Bad("invalid scale in header (must be a nonzero number; its sign gives the byte order)");
+        DecodeLimit.Check(width, height, path);
         // Exactly one whitespace character separates the header from the data.
         pos++;
         long expected = (long)width * height * 4;

@@ -91,9 +91,11 @@ public sealed record RefinerTrainingConfig
     {
         _ = ConditioningMode;
         Recipe.Validate();
+        if (Datasets is null) throw new ArgumentException("config: 'datasets' must be a list of datasets, got null");
         if (Datasets.Count == 0) throw new ArgumentException("config: 'datasets' is empty");
         foreach (var d in Datasets)
         {
+            if (d is null) throw new ArgumentException("config: a 'datasets' entry is null");
             if (string.IsNullOrWhiteSpace(d.Dataset)) throw new ArgumentException("config: a dataset entry has no 'dataset'");
             if (!(d.Weight > 0) || double.IsInfinity(d.Weight)) throw new ArgumentException($"config: dataset '{d.Dataset}' weight must be positive, got {d.Weight}");
             if (d.MaxSamples is <= 0) throw new ArgumentException($"config: dataset '{d.Dataset}' max_samples must be positive");
@@ -112,7 +114,8 @@ public sealed record RefinerTrainingConfig
         if (v <= 0) throw new ArgumentException($"config: {name} must be positive, got {v}");
     }
 
-    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true, AllowDuplicateProperties = false };
 
     public static RefinerTrainingConfig Load(string path)
     {

@@ -29,7 +29,15 @@ public static class TrainingCheckpoint
         });
     }
 
-    public static bool Exists(string runDir) => File.Exists(Path.Combine(runDir, FolderName, StateFile));
+    /// <summary>
+    /// Whether the run has a checkpoint, after putting back one that a kill between the two renames of a save left only
+    /// as checkpoint.tmp-PID / checkpoint.old-PID, and clearing stale leftovers (see <see cref="AtomicFolder.Recover"/>).
+    /// </summary>
+    public static bool Exists(string runDir)
+    {
+        AtomicFolder.Recover(Path.Combine(runDir, FolderName));
+        return File.Exists(Path.Combine(runDir, FolderName, StateFile));
+    }
 
     /// <summary>The iteration a checkpoint was saved at, after checking it was made by a compatible config.</summary>
     public static int ReadIteration(string runDir, RefinerTrainingConfig config)

@@ -127,7 +127,7 @@ public class DiffusersCheckpointTests
         var dir = TestData.NewTempDir("ckpt");
         Assert.Throws<InvalidFileException>(() => DiffusersCheckpoint.Load(Path.Combine(dir, "nope")));
         Directory.CreateDirectory(Path.Combine(dir, "unet"));
-        File.WriteAllText(Path.Combine(dir, "unet", "config.json"), """{"block_out_channels":[32,64],"down_block_types":["DownBlock2D"]}""");
+        File.WriteAllText(Path.Combine(dir, "unet", "config.json"), """{"in_channels":4,"out_channels":4,"layers_per_block":1,"cross_attention_dim":32,"block_out_channels":[32,64],"down_block_types":["DownBlock2D"],"up_block_types":["UpBlock2D","UpBlock2D"]}""");
         var e = Assert.Throws<InvalidFileException>(() => DiffusersCheckpoint.Load(dir));
         Assert.EndsWith(Path.Combine("unet", "config.json"), e.FilePath);
         Assert.Contains("down_block_types", e.Message);

@@ -167,13 +167,17 @@ public class RefinerModelTests
     }
 
     [Fact]
-    public void MissingManifestOnAContextFolderLoadsAsDepthConditioned()
+    public void MissingManifestIsAnErrorUnlessLoadedAsABareCheckpointWithItsContextFile()
     {
-        // Without refiner.json a folder is read as a plain diffusers checkpoint: the context file is there, so it loads.
+        // A refiner folder without refiner.json used to load with the condition skip off, silently wrong (issue 15).
+        // Only a bare diffusers checkpoint given its context file is read as plain depth conditioning.
         var folder = SavedCopy();
         File.Delete(Path.Combine(folder, RefinerModel.ManifestName));
-        using var loaded = RefinerModel.Load(folder, CPU);
+        var e = Assert.Throws<InvalidFileException>(() => RefinerModel.Load(folder, CPU));
+        Assert.Equal(folder, e.FilePath);
+        using var loaded = RefinerModel.Load(folder, CPU, Path.Combine(folder, CrossAttentionContext.FileName));
         Assert.Equal(Conditioning.ImageAndDepth, loaded.Conditioning);
+        Assert.False(loaded.ConditionSkip);
     }
 
     [Fact]

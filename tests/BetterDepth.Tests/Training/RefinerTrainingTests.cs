@@ -94,10 +94,11 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
         RefinerTraining.Run(config, run, false, null, CancellationToken.None, stopAfter: 1);
         var checkpoint = Path.Combine(run, TrainingCheckpoint.FolderName);
 
-        // Poison one weight of the saved refiner: the next iteration's loss is NaN.
+        // Poison one weight of the saved refiner with the largest finite float (NaN itself is refused when the weights
+        // are loaded): the next iteration's activations overflow and its loss is not finite.
         using (var model = TrainingCheckpoint.LoadModel(run, CPU))
         {
-            using (no_grad()) model.Unet.parameters().First().fill_(float.NaN);
+            using (no_grad()) model.Unet.parameters().First().fill_(float.MaxValue);
             var poisoned = Path.Combine(run, "poisoned");
             model.Save(poisoned);
             var refiner = Path.Combine(checkpoint, "refiner");

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BetterDepth.Imaging;
@@ -25,9 +26,22 @@ public sealed record AutoencoderKLConfig
     /// <summary>Each block but the last halves the resolution.</summary>
     [JsonIgnore] public int DownscaleFactor => 1 << (BlockOutChannels.Length - 1);
 
+    /// <summary>
+    /// Sane bounds (SD's VAE: 4 latent channels, 512 channels, 2 resnets per block; SD 3 / Flux: 16 latent channels),
+    /// checked before any tensor is allocated: a small config file must not be able to build a model that takes the machine.
+    /// </summary>
+    public const int MaxLatentChannels = 64, MaxBlocks = 8, MaxChannels = 4096, MaxLayersPerBlock = 16;
+
     public AutoencoderKLConfig Validate(string source = "VAE config")
     {
-        void Check(bool ok, string problem) { if (!ok) throw new ArgumentException($"{source}: {problem}"); }
+        void Check([DoesNotReturnIf(false)] bool ok, string problem) { if (!ok) throw new ArgumentException($"{source}: {problem}"); }
+        Check(BlockOutChannels is not null, "block_out_channels must be a list of numbers, got null");
+        Check(DownBlockTypes is not null && UpBlockTypes is not null, "down_block_types and up_block_types must be lists of block names, got null");
+        Check(ActFn is not null, "act_fn must be a string, got null");
+        Check(LatentChannels <= MaxLatentChannels, $"latent_channels {LatentChannels} exceeds {MaxLatentChannels}");
+        Check(BlockOutChannels.Length <= MaxBlocks && BlockOutChannels.All(c => c <= MaxChannels),
+            $"block_out_channels [{string.Join(", ", BlockOutChannels)}] exceed {MaxBlocks} blocks of {MaxChannels} channels");
+        Check(LayersPerBlock <= MaxLayersPerBlock, $"layers_per_block {LayersPerBlock} exceeds {MaxLayersPerBlock}");
         Check(InChannels == 3 && OutChannels == 3, $"in_channels/out_channels must be 3 (RGB), got {InChannels}/{OutChannels}");
         Check(LatentChannels > 0, $"latent_channels must be positive, got {LatentChannels}");
         Check(BlockOutChannels.Length > 0 && BlockOutChannels.All(c => c > 0), "block_out_channels must be a non-empty list of positive numbers");

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BetterDepth.Imaging;
@@ -55,10 +56,36 @@ public sealed record UNetConfig
         : values.Length == BlockCount ? values[i]
         : throw new ArgumentException($"U-Net config: {field} has {values.Length} entries for {BlockCount} blocks");
 
+    /// <summary>
+    /// Sane bounds, far above any published U-Net (SD 2: 1280 channels, 1024-wide context, 2 resnets per block; SDXL:
+    /// 2048-wide context, 10 transformer layers) and far below what makes libtorch allocate terabytes or the module tree
+    /// millions of layers: a config is checked against them before a single tensor exists.
+    /// </summary>
+    public const int MaxBlocks = 8, MaxChannels = 8192, MaxCrossAttentionDim = 8192, MaxLayersPerBlock = 16, MaxTransformerLayers = 64, MaxInOutChannels = 1024;
+
+    /// <summary>
+    /// Fields a unet/config.json must state itself: without them the defaults above build Stable Diffusion 2, which is
+    /// never what a file that forgot them (or an empty <c>{}</c>) was written for.
+    /// </summary>
+    public static readonly string[] RequiredFields = ["in_channels", "out_channels", "block_out_channels", "layers_per_block", "down_block_types", "up_block_types", "cross_attention_dim"];
+
     /// <summary>Throws ArgumentException naming the field for anything this implementation cannot build.</summary>
     public UNetConfig Validate(string source = "U-Net config")
     {
-        void Check(bool ok, string problem) { if (!ok) throw new ArgumentException($"{source}: {problem}"); }
+        void Check([DoesNotReturnIf(false)] bool ok, string problem) { if (!ok) throw new ArgumentException($"{source}: {problem}"); }
+        // JSON null deserialises to a null array; each is named rather than left to fail deeper down.
+        Check(BlockOutChannels is not null, "block_out_channels must be a list of numbers, got null");
+        Check(DownBlockTypes is not null && DownBlockTypes.All(t => t is not null), "down_block_types must be a list of block names, got null");
+        Check(UpBlockTypes is not null && UpBlockTypes.All(t => t is not null), "up_block_types must be a list of block names, got null");
+        Check(AttentionHeadDim is not null, "attention_head_dim must be a number or a list of numbers, got null");
+        Check(TransformerLayersPerBlock is not null, "transformer_layers_per_block must be a number or a list of numbers, got null");
+        Check(ActFn is not null && ResnetTimeScaleShift is not null && TimeEmbeddingType is not null, "act_fn, resnet_time_scale_shift and time_embedding_type must be strings, got null");
+        Check(InChannels <= MaxInOutChannels && OutChannels <= MaxInOutChannels, $"in_channels/out_channels ({InChannels}, {OutChannels}) exceed {MaxInOutChannels}");
+        Check(BlockCount <= MaxBlocks, $"{BlockCount} entries in block_out_channels exceed {MaxBlocks}");
+        Check(BlockOutChannels.All(c => c <= MaxChannels), $"block_out_channels [{string.Join(", ", BlockOutChannels)}] exceed {MaxChannels} channels");
+        Check(LayersPerBlock <= MaxLayersPerBlock, $"layers_per_block {LayersPerBlock} exceeds {MaxLayersPerBlock}");
+        Check(CrossAttentionDim <= MaxCrossAttentionDim, $"cross_attention_dim {CrossAttentionDim} exceeds {MaxCrossAttentionDim}");
+        Check(TransformerLayersPerBlock.All(n => n <= MaxTransformerLayers), $"transformer_layers_per_block [{string.Join(", ", TransformerLayersPerBlock)}] exceeds {MaxTransformerLayers}");
         Check(InChannels > 0 && OutChannels > 0, $"in_channels/out_channels must be positive ({InChannels}, {OutChannels})");
         Check(BlockCount > 0 && BlockOutChannels.All(c => c > 0), "block_out_channels must be a non-empty list of positive numbers");
         Check(LayersPerBlock > 0, $"layers_per_block must be positive, got {LayersPerBlock}");
@@ -86,7 +113,11 @@ public sealed record UNetConfig
         return this;
     }
 
-    public static UNetConfig Parse(string json, string source) => ConfigJson.Deserialize<UNetConfig>(json, source, "U-Net config").Validate(source);
+    public static UNetConfig Parse(string json, string source)
+    {
+        ConfigJson.RequireFields(json, source, "U-Net config", RequiredFields);
+        return ConfigJson.Deserialize<UNetConfig>(json, source, "U-Net config").Validate(source);
+    }
 
     /// <summary>Reads a diffusers config.json; bad JSON or unsupported values -> InvalidFileException.</summary>
     public static UNetConfig Load(string path) => ConfigJson.Load(path, Parse);

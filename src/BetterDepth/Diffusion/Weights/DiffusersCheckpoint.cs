@@ -57,17 +57,26 @@ public sealed class DiffusersCheckpoint : IDisposable
         CrossAttentionContext? context = null;
         try
         {
-            unet = new UNet2DConditionModel(unetConfig, device);
-            WeightLoader.Load(unet, WeightsPath(Path.Combine(folder, "unet")), new WeightLoadOptions { WidenConvIn = widen });
+            // Every config is checked against its weights' headers before its model is built (see ConfigAgainstWeights).
+            using (var unetWeights = TensorSource.Open(WeightsPath(Path.Combine(folder, "unet"))))
+            {
+                ConfigAgainstWeights.CheckUNet(unetConfig, unetWeights, unetConfigPath, widen);
+                unet = new UNet2DConditionModel(unetConfig, device);
+                WeightLoader.Load(unet, unetWeights, new WeightLoadOptions { WidenConvIn = widen });
+            }
 
             var vaeConfigPath = Required(Path.Combine(folder, "vae", "config.json"));
-            var vaeDir = Path.Combine(folder, "vae");
-            autoencoder = ConfigJson.Load(vaeConfigPath, (json, source) => DiffusionModelConfig.CreateAutoencoder(json, source, device, tinyWeightsFolder: vaeDir));
-            if (autoencoder is AutoencoderKL vae)
+            if (ConfigJson.Load(vaeConfigPath, DiffusionModelConfig.IsAutoencoderKL))
             {
-                WeightLoader.Load(vae, WeightsPath(Path.Combine(folder, "vae")), new WeightLoadOptions { RenameKey = LegacyVaeAttentionKey });
+                var vaeConfig = ConfigJson.Load(vaeConfigPath, AutoencoderKLConfig.Parse);
+                using var vaeWeights = TensorSource.Open(WeightsPath(Path.Combine(folder, "vae")));
+                ConfigAgainstWeights.CheckAutoencoderKL(vaeConfig, vaeWeights, vaeConfigPath);
+                var vae = new AutoencoderKL(vaeConfig, device);
+                autoencoder = vae;
+                WeightLoader.Load(vae, vaeWeights, new WeightLoadOptions { RenameKey = LegacyVaeAttentionKey });
                 vae.eval();
             }
+            else autoencoder = ConfigJson.Load(vaeConfigPath, (json, source) => DiffusionModelConfig.CreateAutoencoder(json, source, device, tinyWeightsFolder: Path.Combine(folder, "vae")));
 
             var contextPath = options.ContextPath ?? Path.Combine(folder, CrossAttentionContext.FileName);
             if (options.ContextPath is not null || File.Exists(contextPath))

@@ -76,6 +76,14 @@ public sealed class SafeTensorsFile : IDisposable
 
     static (Dictionary<string, SafeTensorEntry>, Dictionary<string, string>) ParseHeader(string path, byte[] header, long dataLength)
     {
+        // JsonDocument checks the UTF-8 of strings only when they are read (names, dtypes, metadata), and then
+        // throws InvalidOperationException: that is still the file's fault, not ours.
+        try { return ParseHeaderJson(path, header, dataLength); }
+        catch (InvalidOperationException e) { throw Bad(path, $"header is not valid safetensors JSON: {e.Message}", e); }
+    }
+
+    static (Dictionary<string, SafeTensorEntry>, Dictionary<string, string>) ParseHeaderJson(string path, byte[] header, long dataLength)
+    {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(header); }
         catch (JsonException e) { throw Bad(path, $"header is not valid JSON: {e.Message}", e); }
@@ -123,9 +131,9 @@ public sealed class SafeTensorsFile : IDisposable
             shape[i++] = d.ValueKind == JsonValueKind.Number && d.TryGetInt64(out var v) && v >= 0 ? v : throw Bad(path, $"tensor '{name}': shape entries must be non-negative integers");
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2)
             throw Bad(path, $"tensor '{name}': data_offsets must be [begin, end]");
-        var begin = off[0].TryGetInt64(out var b) ? b : -1;
-        var end = off[1].TryGetInt64(out var en) ? en : -1;
-        if (begin < 0 || end < begin) throw Bad(path, $"tensor '{name}': invalid data_offsets [{off[0]}, {off[1]}]");
+        var begin = off[0].ValueKind == JsonValueKind.Number && off[0].TryGetInt64(out var b) ? b : -1;
+        var end = off[1].ValueKind == JsonValueKind.Number && off[1].TryGetInt64(out var en) ? en : -1;
+        if (begin < 0 || end < begin) throw Bad(path, $"tensor '{name}': invalid data_offsets {off.GetRawText()} (need two integers, 0 <= begin <= end)");
         long bytes;
         try { bytes = checked(shape.Aggregate(1L, (a, s) => checked(a * s)) * info.Bytes); }
         catch (OverflowException) { throw Bad(path, $"tensor '{name}': shape [{string.Join(", ", shape)}] is too large"); }

@@ -16,7 +16,8 @@ public sealed record WeightLoadOptions
 /// <summary>
 /// Copies a checkpoint's tensors into a module's parameters by name. All problems are gathered first
 /// and reported together by name (unexpected keys, missing keys, shape mismatches) as one
-/// InvalidFileException naming the file; nothing is modified unless every tensor fits.
+/// InvalidFileException naming the file; nothing is modified unless every tensor fits. A NaN or infinite weight is
+/// found only while copying and also names the file.
 /// </summary>
 public static class WeightLoader
 {
@@ -64,6 +65,11 @@ public static class WeightLoader
             using var scope = NewDisposeScope();
             var param = targets[modelName];
             var value = source.Read(fileName);
+            // A NaN weight makes every output NaN, and the error then surfaced at the output file it could not write.
+            // It is the weights file's fault, so it is reported here, naming it. The module is left half-loaded; the
+            // callers dispose it on any exception.
+            if (!value.isfinite().all().item<bool>())
+                throw new InvalidFileException(source.FileOf(fileName), $"tensor '{fileName}' contains NaN or infinity");
             if (!value.shape.SequenceEqual(param.shape))
                 value = modelName == ConvInKey && value.shape[1] != param.shape[1] && options.WidenConvIn
                     ? ConvInWidening.Widen(value, param.shape[1])

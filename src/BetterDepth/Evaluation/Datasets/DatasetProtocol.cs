@@ -21,7 +21,8 @@ public sealed record DatasetProtocol(string Name, DepthEncoding Encoding, DepthR
     /// <summary>Marigold's prediction file name for an RGB file name (without extension), for reading its outputs as they are.</summary>
     public Func<string, string>? MarigoldPredictionName { get; init; }
 
-    public int MinColumns => Math.Max(2, (MaskColumn ?? 0) + 1);
+    /// <summary>Columns a split line needs; computed in long so that a mask column of int.MaxValue cannot wrap to a small count.</summary>
+    public int MinColumns => (int)Math.Min(int.MaxValue, Math.Max(2L, (MaskColumn ?? 0) + 1L));
 
     /// <summary>The default split file inside the data folder: Marigold's data_split path, or just its file name.</summary>
     public string FindDefaultSplit(string dataDir)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BetterDepth.Imaging;
@@ -46,8 +47,13 @@ public sealed record DatasetDescription
         [JsonPropertyName("right")] public int Right { get; init; }
     }
 
+    /// <summary>A split line with more columns than this is not a dataset anyone wrote; beyond it lies int overflow.</summary>
+    public const int MaxMaskColumn = 1024;
+
     static readonly JsonSerializerOptions Options = new()
     {
+        RespectNullableAnnotations = true,
+        AllowDuplicateProperties = false,
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         ReadCommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
@@ -68,9 +74,10 @@ public sealed record DatasetDescription
 
     void Check(string path)
     {
-        void Require(bool ok, string problem) { if (!ok) throw new InvalidFileException(path, problem); }
+        void Require([DoesNotReturnIf(false)] bool ok, string problem) { if (!ok) throw new InvalidFileException(path, problem); }
         Require(!string.IsNullOrWhiteSpace(Split), "\"split\" (the split file, relative to the dataset folder) is missing");
         Require(Depth is not null, "\"depth\" (encoding and scale) is missing");
+        Require(Depth!.Encoding is not null, "depth.encoding must be a string, got null");
         try { DepthEncoding.ParseKind(Depth!.Encoding); }
         catch (ArgumentException e) { throw new InvalidFileException(path, e.Message, e); }
         Require(Depth.MetresPerUnit > 0 && double.IsFinite(Depth.MetresPerUnit), $"depth.metres_per_unit must be positive, got {Depth.MetresPerUnit}");
@@ -78,7 +85,7 @@ public sealed record DatasetDescription
             "raw_float32 depth needs depth.width and depth.height");
         Require(MinDepth >= 0 && double.IsFinite(MinDepth) && MaxDepth > MinDepth, $"need 0 <= min_depth < max_depth, got {MinDepth} and {MaxDepth}");
         Require(Crop is null || (Crop.Top >= 0 && Crop.Bottom >= 0 && Crop.Left >= 0 && Crop.Right >= 0), "crop margins must not be negative");
-        Require(MaskColumn is null || MaskColumn >= 2, $"mask_column must be 2 or more (columns 0 and 1 are RGB and depth), got {MaskColumn}");
+        Require(MaskColumn is null || MaskColumn is >= 2 and <= MaxMaskColumn, $"mask_column must be 2 to {MaxMaskColumn} (columns 0 and 1 are RGB and depth), got {MaskColumn}");
     }
 
     public DatasetProtocol ToProtocol(string path)

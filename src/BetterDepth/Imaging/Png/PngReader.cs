@@ -15,8 +15,6 @@ namespace BetterDepth.Imaging.Png;
 /// </summary>
 public static class PngReader
 {
-    /// <summary>Largest image accepted (pixels); bigger headers are treated as corrupt rather than allocated.</summary>
-    public const long MaxPixels = 1L << 27;
 
     /// <summary>Deflate cannot expand data by more than about 1032:1, so a header claiming more is lying.</summary>
     const long MaxInflateRatio = 1032;
@@ -67,7 +65,7 @@ public static class PngReader
             {
                 case "IHDR":
                     if (header is not null) throw Bad("more than one IHDR chunk");
-                    header = ParseHeader(data, Bad);
+                    header = ParseHeader(data, path, Bad);
                     break;
                 case "PLTE":
                     if (length == 0 || length % 3 != 0 || length / 3 > 256) throw Bad($"PLTE chunk of {length} bytes is not 1..256 RGB entries");
@@ -106,14 +104,14 @@ public static class PngReader
 
     static int PassSize(int size, int start, int step) => size <= start ? 0 : (size - start + step - 1) / step;
 
-    static Header ParseHeader(ReadOnlySpan<byte> data, Func<string, Exception?, InvalidFileException> bad)
+    static Header ParseHeader(ReadOnlySpan<byte> data, string path, Func<string, Exception?, InvalidFileException> bad)
     {
         if (data.Length != 13) throw bad($"IHDR has {data.Length} bytes, expected 13", null);
         uint width = BinaryPrimitives.ReadUInt32BigEndian(data), height = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
         int bitDepth = data[8], colorType = data[9];
         if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
             throw bad($"invalid image size {width}x{height}", null);
-        if ((long)width * height > MaxPixels) throw bad($"image size {width}x{height} exceeds the {MaxPixels}-pixel limit", null);
+        DecodeLimit.Check(width, height, path);
         bool validDepth = colorType switch
         {
             0 => bitDepth is 1 or 2 or 4 or 8 or 16,

@@ -10,12 +10,18 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
     /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
     public const int Stride = 32;
 
+    /// <summary>
+    /// Bounds checked before the network is built: the default is 16 channels at 256x192, and 1e6 channels (a file's
+    /// metadata says so, nothing stops it) made libtorch ask for terabytes.
+    /// </summary>
+    public const int MaxBaseChannels = 1024, MaxSide = 8192;
+
     public void Validate()
     {
-        if (BaseChannels <= 0 || BaseChannels % 8 != 0)
-            throw new ArgumentException($"base channels must be a positive multiple of 8 (GroupNorm uses 8 groups), got {BaseChannels}", nameof(BaseChannels));
-        if (Width < Stride || Height < Stride || Width % Stride != 0 || Height % Stride != 0)
-            throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, got {Width}x{Height}", nameof(Width));
+        if (BaseChannels <= 0 || BaseChannels % 8 != 0 || BaseChannels > MaxBaseChannels)
+            throw new ArgumentException($"base channels must be a positive multiple of 8 (GroupNorm uses 8 groups) up to {MaxBaseChannels}, got {BaseChannels}", nameof(BaseChannels));
+        if (Width < Stride || Height < Stride || Width % Stride != 0 || Height % Stride != 0 || Width > MaxSide || Height > MaxSide)
+            throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, at most {MaxSide}, got {Width}x{Height}", nameof(Width));
     }
 
     /// <summary>Parses "WxH" (for example "256x192").</summary>

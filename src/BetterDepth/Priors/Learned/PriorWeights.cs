@@ -15,6 +15,7 @@ public static class PriorWeights
     const string FormatTag = "betterdepth-prior-cnn";
     /// <summary>2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load).</summary>
     const string ArchitectureVersion = "2";
+    const string HeadKey = "head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
@@ -43,6 +44,10 @@ public static class PriorWeights
         var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"));
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
+        // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
+        var headChannelsNeeded = 2 * config.BaseChannels;
+        if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != headChannelsNeeded)
+            throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights: '{HeadKey}' {(head is null ? "is missing" : $"has shape [{string.Join(", ", head.Shape)}]")}, base_channels {config.BaseChannels} needs [1, {headChannelsNeeded}, 3, 3]");
 
         var model = new PriorCnn(config);
         try

@@ -63,7 +63,8 @@ public class PriorWeightsTests
     [Fact]
     public void MismatchedNetworkNamesTheKey()
     {
-        // A 24-channel file relabelled as 16 channels: every shape mismatches; the error names the first key.
+        // A 24-channel file relabelled as 16 channels: every shape mismatches; the error names the key it checked
+        // (the head's kernel, read from the header before the network is built).
         random.manual_seed(6);
         using var wide = new PriorCnn(new PriorCnnConfig(24, 96, 64));
         var path = Path.Combine(TestData.NewTempDir(), "wide.safetensors");
@@ -75,7 +76,7 @@ public class PriorWeightsTests
         Encoding.UTF8.GetBytes(header).CopyTo(bytes, 8);
         File.WriteAllBytes(path, bytes);
         var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
-        Assert.Contains("weight '", e.Message);
+        Assert.Contains("'head.weight'", e.Message);
         Assert.Contains("shape", e.Message);
     }
 }
