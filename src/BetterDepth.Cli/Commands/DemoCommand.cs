@@ -21,8 +21,8 @@ public static class DemoCommand
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for scenes, predictions, montage and reports", DefaultValueFactory = _ => "demo-output" };
         var count = new Option<int>("--count") { Description = "Held-out synthetic scenes to render", DefaultValueFactory = _ => 8 };
-        var size = new Option<string>("--size") { Description = "Scene size WxH (the default weights were trained at 160x120)", DefaultValueFactory = _ => "160x120" };
-        var seed = new Option<long>("--seed") { Description = "Scene seed (training used 7: any other seed gives unseen scenes)", DefaultValueFactory = _ => 2026 };
+        var size = new Option<string>("--size") { Description = "Scene size WxH (the default weights were trained at 256x192)", DefaultValueFactory = _ => "256x192" };
+        var seed = new Option<long>("--seed") { Description = "Scene seed (the default models were trained on seeds 2026 and 4242: any other seed gives unseen scenes)", DefaultValueFactory = _ => 777 };
         var prior = new Option<string>("--prior") { Description = "Prior spec (default: the project's learned CNN prior)", DefaultValueFactory = _ => "learned" };
         var refiner = new Option<string?>("--refiner") { Description = "Refiner folder (default: models/refiner)" };
         var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };

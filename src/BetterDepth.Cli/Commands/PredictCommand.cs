@@ -9,15 +9,18 @@ namespace BetterDepth.Cli.Commands;
 /// <summary><c>betterdepth predict</c>: refine the depth of images with a prior and a trained refiner.</summary>
 public static class PredictCommand
 {
+    /// <summary>Marigold's processing resolution, for refiners that do not record their own.</summary>
+    const int DefaultProcessingResolution = 768;
+
     public static Command Create()
     {
         var inputs = new Argument<string[]>("images") { Description = "Image files or folders (.png, .jpg)", Arity = ArgumentArity.OneOrMore };
-        var prior = new Option<string>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path", Required = true };
-        var refinerPath = new Option<string>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json)", Required = true };
+        var prior = new Option<string>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path", DefaultValueFactory = _ => "learned" };
+        var refinerPath = new Option<string?>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json; default: models/refiner)" };
         var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
         var ensemble = new Option<int>("--ensemble") { Description = "Ensemble members", DefaultValueFactory = _ => 1 };
         var reduce = new Option<string>("--reduce") { Description = "Ensemble reduction: median or mean", DefaultValueFactory = _ => "median" };
-        var res = new Option<int>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size)", DefaultValueFactory = _ => 768 };
+        var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's training resolution, else 768)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial noise", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size") { Description = "Ensemble members per U-Net batch (0 = all)", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -32,6 +35,7 @@ public static class PredictCommand
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
+            var refinerFolder = parse.GetValue(refinerPath) ?? ProjectPaths.DefaultRefiner;
             var options = new RefinementOptions
             {
                 Steps = parse.GetValue(steps),
@@ -42,7 +46,7 @@ public static class PredictCommand
                     "mean" => EnsembleReduction.Mean,
                     var r => throw new ArgumentException($"--reduce must be median or mean, got '{r}'"),
                 },
-                ProcessingResolution = parse.GetValue(res),
+                ProcessingResolution = parse.GetValue(res) ?? RefinerModel.TrainedLongSide(refinerFolder) ?? DefaultProcessingResolution,
                 Seed = parse.GetValue(seed),
                 BatchSize = parse.GetValue(batch),
             };
@@ -54,7 +58,7 @@ public static class PredictCommand
 
             TorchDevice.ConfigureThreads();
             using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
-            using var refiner = RefinerModel.Load(parse.GetValue(refinerPath)!, TorchDevice.Parse(parse.GetValue(device)!));
+            using var refiner = RefinerModel.Load(refinerFolder, TorchDevice.Parse(parse.GetValue(device)!));
             var pipeline = new RefinementPipeline(depthPrior, refiner, options);
 
             var outcome = await ProgressBars.RunAsync("predict", progress => Task.Run(() =>
