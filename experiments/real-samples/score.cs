@@ -16,7 +16,7 @@
 //   ramp                       disparity growing linearly from 0 on the top row to 1 on the bottom row
 //   PRIORSPEC                  anything PriorRegistry.Create accepts (learned:models/prior-cnn/prior.safetensors, an .onnx, ...), run on the RGB image
 //   refined:FOLDER[@PRIORSPEC] RefinementPipeline with the refiner FOLDER and that prior (default: learned), defaults as `betterdepth predict`
-//                              (2 DDIM steps, 1 ensemble member, median, processing resolution 768, seed 0), on the CPU
+//                              (2 DDIM steps, 1 ensemble member, median, the refiner's training resolution or 768, seed 0), on the CPU
 //
 // Usage (from the repository root): dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--json FILE]
 // Exit codes: 0 done, 2 bad arguments or missing data, 1 anything else.
@@ -256,8 +256,9 @@ sealed class Predictor : IDisposable
                 TorchDevice.ConfigureThreads();
                 predictor.prior = PriorRegistry.Create(priorSpec);
                 predictor.refiner = RefinerModel.Load(folder, TorchDevice.Parse("cpu"));
-                // `betterdepth predict`'s defaults: 2 DDIM steps, 1 member, median, processing resolution 768, seed 0.
-                var options = new RefinementOptions { Steps = 2, EnsembleSize = 1, Seed = 0 };
+                // `betterdepth predict`'s defaults: 2 DDIM steps, 1 member, median, the refiner's training resolution
+                // (else 768), seed 0.
+                var options = new RefinementOptions { Steps = 2, EnsembleSize = 1, Seed = 0, ProcessingResolution = RefinerModel.TrainedLongSide(folder) ?? 768 };
                 options.Validate();
                 predictor.pipeline = new RefinementPipeline(predictor.prior, predictor.refiner, options);
                 return predictor;

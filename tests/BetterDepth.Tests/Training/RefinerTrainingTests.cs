@@ -80,6 +80,20 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
     }
 
     [Fact]
+    public void CachedLatentsGiveTheLossCurveOfFreshEncodings()
+    {
+        // Four scenes drawn over six iterations of batch 2: every sample and mirror is reused, so the cache is hit.
+        var cached = runs.NewRun("cached");
+        RefinerTraining.Run(runs.Config(", \"latent_cache\": true", iterations: 6, name: "cached.json"), cached, false, null, CancellationToken.None);
+        var fresh = runs.NewRun("fresh");
+        RefinerTraining.Run(runs.Config(", \"latent_cache\": false", iterations: 6, name: "fresh.json"), fresh, false, null, CancellationToken.None);
+        var a = TrainingRuns.LossColumns(cached).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var b = TrainingRuns.LossColumns(fresh).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(6, a.Count);
+        for (int i = 0; i < a.Count; i++) Assert.Equal(b[i], a[i], 1e-4 * Math.Max(1, Math.Abs(b[i])));
+    }
+
+    [Fact]
     public void ResumeWithoutACheckpointIsAnError()
     {
         var e = Assert.Throws<ArgumentException>(() => RefinerTraining.Run(runs.Config(), runs.NewRun("none"), true, null, CancellationToken.None));

@@ -46,26 +46,20 @@ public sealed class AutoencoderKL : Module, ILatentAutoencoder
 
     public Tensor EncodeDepth(Tensor depthMinus1To1)
     {
-        AutoencoderInput.Check(depthMinus1To1, 1, DownscaleFactor, nameof(depthMinus1To1));
-        using var rgb = depthMinus1To1.expand(-1, 3, -1, -1);
+        using var rgb = AutoencoderInput.DepthAsRgb(depthMinus1To1, DownscaleFactor);
         return EncodeImage(rgb);
     }
 
     /// <summary>Decodes to RGB in (about) [-1, 1].</summary>
     public Tensor DecodeImage(Tensor latent)
     {
-        if (latent.dim() != 4 || latent.shape[1] != LatentChannels)
-            throw new ArgumentException($"latent must be [B, {LatentChannels}, h, w], got [{string.Join(", ", latent.shape)}]", nameof(latent));
+        AutoencoderInput.CheckLatent(latent, LatentChannels);
         using var scope = NewDisposeScope();
         var z = post_quant_conv.forward(latent.Over(Config.ScalingFactor));
         return decoder.forward(z).MoveToOuterDisposeScope();
     }
 
-    public Tensor DecodeDepth(Tensor latent)
-    {
-        using var rgb = DecodeImage(latent);
-        return rgb.mean([1], keepdim: true);
-    }
+    public Tensor DecodeDepth(Tensor latent) => AutoencoderInput.DepthFromRgb(DecodeImage(latent));
 
     public void MoveTo(Device device) => this.to(device);
 }

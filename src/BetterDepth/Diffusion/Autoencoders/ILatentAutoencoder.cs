@@ -24,6 +24,25 @@ public interface ILatentAutoencoder : IDisposable
 
 static class AutoencoderInput
 {
+    /// <summary>Depth goes through an RGB autoencoder as three identical channels (Marigold): the view to encode.</summary>
+    public static Tensor DepthAsRgb(Tensor depthMinus1To1, int factor)
+    {
+        Check(depthMinus1To1, 1, factor, nameof(depthMinus1To1));
+        return depthMinus1To1.expand(-1, 3, -1, -1);
+    }
+
+    /// <summary>Decoded depth is the mean of the three decoded channels; takes ownership of <paramref name="rgb"/>.</summary>
+    public static Tensor DepthFromRgb(Tensor rgb)
+    {
+        using (rgb) return rgb.mean([1], keepdim: true);
+    }
+
+    public static void CheckLatent(Tensor latent, int channels)
+    {
+        if (latent.dim() != 4 || latent.shape[1] != channels)
+            throw new ArgumentException($"latent must be [B, {channels}, h, w], got [{string.Join(", ", latent.shape)}]", nameof(latent));
+    }
+
     /// <summary>Rejects inputs the encoder cannot tile exactly, naming the tensor and the problem.</summary>
     public static void Check(Tensor x, long channels, int factor, string name)
     {

@@ -81,8 +81,7 @@ public sealed class PixelUnshuffleAutoencoder : ILatentAutoencoder
 
     public Tensor DecodeDepth(Tensor latent)
     {
-        if (latent.dim() != 4 || latent.shape[1] != LatentChannels)
-            throw new ArgumentException($"latent must be [B, {LatentChannels}, h, w], got [{string.Join(", ", latent.shape)}]", nameof(latent));
+        AutoencoderInput.CheckLatent(latent, LatentChannels);
         // (B / f)^+ = f * B^T; depthInverse holds f^2 * (B^T / f).
         using var blocks = functional.conv2d(latent, depthInverse.to(latent.dtype));
         return functional.pixel_shuffle(blocks, DownscaleFactor);

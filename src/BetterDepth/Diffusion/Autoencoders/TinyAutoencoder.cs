@@ -118,27 +118,21 @@ public sealed class TinyAutoencoder : ILatentAutoencoder
 
     public Tensor EncodeDepth(Tensor depthMinus1To1)
     {
-        AutoencoderInput.Check(depthMinus1To1, 1, DownscaleFactor, nameof(depthMinus1To1));
-        using var rgb = depthMinus1To1.expand(-1, 3, -1, -1);
+        using var rgb = AutoencoderInput.DepthAsRgb(depthMinus1To1, DownscaleFactor);
         return EncodeImage(rgb);
     }
 
     /// <summary>The decoder's RGB on the [-1, 1] scale (not clipped).</summary>
     public Tensor DecodeImage(Tensor latent)
     {
-        if (latent.dim() != 4 || latent.shape[1] != LatentChannels)
-            throw new ArgumentException($"latent must be [B, {LatentChannels}, h, w], got [{string.Join(", ", latent.shape)}]", nameof(latent));
+        AutoencoderInput.CheckLatent(latent, LatentChannels);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var z = latent.Over(Config.ScalingFactor).Plus(Config.ShiftFactor);
         return Decoder.forward(z).Times(2.0).Minus(1.0).MoveToOuterDisposeScope();
     }
 
-    public Tensor DecodeDepth(Tensor latent)
-    {
-        using var rgb = DecodeImage(latent);
-        return rgb.mean([1], keepdim: true);
-    }
+    public Tensor DecodeDepth(Tensor latent) => AutoencoderInput.DepthFromRgb(DecodeImage(latent));
 
     public void MoveTo(Device device)
     {
