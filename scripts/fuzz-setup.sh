@@ -36,8 +36,11 @@ if [ ! -x fuzz/out/libfuzzer-dotnet-driver ] || [ fuzz/driver/libfuzzer-dotnet-d
 fi
 
 stamp=fuzz/out/bin/.instrumented
-newest=$(find src/BetterDepth fuzz/BetterDepth.Fuzz -name '*.cs' -o -name '*.csproj' | grep -v '/obj/\|/bin/' | xargs ls -t | head -n 1)
-if [ ! -e "$stamp" ] || [ "$newest" -nt "$stamp" ]; then
+changed=""
+if [ -e "$stamp" ]; then
+  changed=$(find src/BetterDepth fuzz/BetterDepth.Fuzz \( -name obj -o -name bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -newer "$stamp" -print)
+fi
+if [ ! -e "$stamp" ] || [ -n "$changed" ]; then
   log "building and instrumenting BetterDepth.Fuzz into fuzz/out/bin"
   rm -rf fuzz/out/bin
   dotnet build fuzz/BetterDepth.Fuzz -c Release -nologo -v q -o fuzz/out/bin >/dev/null
