@@ -32,7 +32,7 @@ for target in $targets; do
     echo "fuzz $target: ${runs} inputs in $2 s, no crash (corpus $(ls "$work" | wc -l) files)"
   else
     status=1
-    echo "fuzz $target: CRASH after ${runs:-?} inputs; see $log and $findings/ (replay: $bin replay $target FILE)"
+    echo "fuzz $target: CRASH after ${runs:-?} inputs; see $log and $findings/ (replay with the uninstrumented build, since instrumented code needs the driver: dotnet build fuzz/BetterDepth.Fuzz -c Release && fuzz/BetterDepth.Fuzz/bin/Release/net10.0/BetterDepth.Fuzz replay $target FILE)"
     grep -m 3 -E 'CRASH|==driver==|deadly signal|Test unit written' "$log" || true
   fi
 done
