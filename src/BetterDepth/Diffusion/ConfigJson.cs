@@ -22,7 +22,7 @@ static class ConfigJson
     public static T Deserialize<T>(string json, string source, string what) where T : class
     {
         try { return JsonSerializer.Deserialize<T>(json, Reading) ?? throw new ArgumentException($"{source}: empty {what}"); }
-        catch (JsonException e) { throw new ArgumentException($"{source}: not a valid {what}: {e.Message}", e); }
+        catch (JsonException e) { throw new ArgumentException($"{source}: not a valid {what}: {OneLine.Escape(e.Message)}", e); }
     }
 
     /// <summary>Refuses a config that leaves out a field whose default would build a different model than the file meant.</summary>
@@ -30,7 +30,7 @@ static class ConfigJson
     {
         JsonNode? node;
         try { node = JsonNode.Parse(json, documentOptions: NoDuplicates); }
-        catch (JsonException e) { throw new ArgumentException($"{source}: not a valid {what}: {e.Message}", e); }
+        catch (JsonException e) { throw new ArgumentException($"{source}: not a valid {what}: {OneLine.Escape(e.Message)}", e); }
         if (node is not JsonObject obj) throw new ArgumentException($"{source}: {what} is not a JSON object");
         var missing = fields.Where(f => !obj.ContainsKey(f)).ToList();
         if (missing.Count > 0) throw new ArgumentException($"{source}: {what} does not state {string.Join(", ", missing)} (no default is assumed)");
@@ -40,7 +40,7 @@ static class ConfigJson
     {
         string json;
         try { json = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InvalidFileException(path, $"cannot read: {e.Message}", e); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new InvalidFileException(path, $"cannot read: {OneLine.Escape(e.Message)}", e); }
         try { return parse(json, path); }
         // the parsers name their source (here the path) first; the exception names it once
         catch (ArgumentException e) { throw new InvalidFileException(path, e.Message.StartsWith(path + ": ", StringComparison.Ordinal) ? e.Message[(path.Length + 2)..] : e.Message, e); }

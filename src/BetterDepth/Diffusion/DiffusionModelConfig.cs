@@ -36,7 +36,7 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
     {
         try { return ParseUnchecked(json, source); }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        { throw new ArgumentException($"{source}: {e.Message}", e); }
+        { throw new ArgumentException($"{source}: {OneLine.Escape(e.Message)}", e); }
     }
 
     static DiffusionModelConfig ParseUnchecked(string json, string source)
@@ -141,6 +141,6 @@ public sealed record DiffusionModelConfig(string Name, string Description, UNetC
     static string ClassNameOf(string json, string source = "autoencoder config")
     {
         try { return (JsonNode.Parse(json, documentOptions: ConfigJson.NoDuplicates) as JsonObject)?["_class_name"]?.GetValue<string>() ?? "AutoencoderKL"; }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ArgumentException($"{source}: not a valid autoencoder config: {e.Message}", e); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new ArgumentException($"{source}: not a valid autoencoder config: {OneLine.Escape(e.Message)}", e); }
     }
 }
