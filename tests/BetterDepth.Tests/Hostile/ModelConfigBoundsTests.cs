@@ -80,15 +80,15 @@ public class ModelConfigBoundsTests
     [Fact]
     public void PriorWeightsWithAbsurdOrMismatchedBaseChannelsAreRefusedBeforeTheNetworkIsBuilt()
     {
-        foreach (var (baseChannels, headChannels) in new[] { ("1000000", 8L), ("16", 8L), ("8", 8L) })
+        foreach (var (baseChannels, headChannels) in new[] { ("1000000", 16L), ("16", 16L), ("8", 16L) })
         {
             var path = Path.Combine(TestData.NewTempDir("prior-hostile"), "prior.safetensors");
             using var head = zeros(1, headChannels, 3, 3);
             SafeTensorsWriter.Write(path, [new("head.weight", head)], new Dictionary<string, string>
             {
-                ["format"] = "betterdepth-prior-cnn", ["base_channels"] = baseChannels, ["width"] = "256", ["height"] = "192",
+                ["format"] = "betterdepth-prior-cnn", ["architecture"] = "2", ["base_channels"] = baseChannels, ["width"] = "256", ["height"] = "192",
             });
-            // 8 matches the head, so the network is built and the missing weights are reported instead
+            // 8 matches the head (2 x 8 channels), so the network is built and the missing weights are reported instead
             var e = Refused.By(() => PriorWeights.Load(path).Dispose(), path);
             if (baseChannels != "8") Assert.Contains("base", e.Message);
         }
