@@ -114,6 +114,7 @@ public sealed class ShardManifestWriter
         this.path = path;
         Manifest = new ShardManifest { Shard = shard.Index, Shards = shard.Count };
         Save();
+        lastSaveSeconds = 0;   // the first save's time is mostly the JSON serializer warming up
     }
 
     public void Add(ManifestEntry entry)

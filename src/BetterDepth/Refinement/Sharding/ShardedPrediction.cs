@@ -47,11 +47,11 @@ public sealed class ShardedPrediction(RefinementPipeline pipeline, PredictionWri
                 }
                 stems.Add(key, input.Path);
                 var stem = Path.Combine(outputDir, input.RelativeStem);
+                // a killed run's temp files, also beside outputs that are complete and will not be written again
+                var folder = Path.GetDirectoryName(Path.GetFullPath(stem))!;
+                if (cleaned.Add(folder)) AtomicFile.RemoveStaleTemps(folder);
                 if (skipExisting && writer.IsComplete(stem, withUncertainty))
                 {
-                    // a killed run's temp files beside outputs that are now complete would otherwise stay forever
-                    var folder = Path.GetDirectoryName(Path.GetFullPath(stem))!;
-                    if (cleaned.Add(folder)) AtomicFile.RemoveStaleTemps(folder);
                     skippedExisting++;
                     manifest?.Add(new ManifestEntry(key, input.Path, ManifestEntry.SkippedExisting, 0));
                     continue;

@@ -87,7 +87,7 @@ public class ShardedPredictionTests : IClassFixture<RefinementPipelineTests.Mode
         }
         Assert.Empty(Directory.GetFiles(output, "*.tmp", SearchOption.AllDirectories));   // the stale temp file went
         var manifest = ShardManifest.LoadAll(output).Single().Manifest;
-        Assert.Equal(["img01:done", "img02:done", "img03:skipped-existing", "sub/img00:skipped-existing"],
+        Assert.Equal(["img01:done", "img02:done", "sub/img00:skipped-existing", "sub/img03:skipped-existing"],
             manifest.Entries.Select(e => $"{e.Stem}:{e.Status}").Order(StringComparer.Ordinal));
     }
 
@@ -95,13 +95,16 @@ public class ShardedPredictionTests : IClassFixture<RefinementPipelineTests.Mode
     public void ASecondInputWithTheSameOutputsFailsAndAnUnreadableOneIsRecordedWithItsReason()
     {
         var input = Images(2);
-        File.WriteAllBytes(Path.Combine(input, "img00.jpg"), [1, 2, 3]);    // same stem as img00.png
+        File.WriteAllBytes(Path.Combine(input, "img01.jpg"), [1, 2, 3]);    // same stem as img01.png, and first in order
         File.WriteAllBytes(Path.Combine(input, "broken.png"), [0x89, 0x50]);
         var output = Path.Combine(TestData.NewTempDir(), "out");
         var outcome = Run(ShardSpec.Whole, false).Run(ImageInputs.Stream([input]), output, Path.Combine(output, ".shards"), e => e is InvalidFileException or ArgumentException);
-        Assert.Equal(2, outcome.Done);
+        Assert.Equal(1, outcome.Done);
         var entries = ShardManifest.LoadAll(output).Single().Manifest.Entries;
-        Assert.Contains(entries, e => e.Stem == "img00" && e.Status == ManifestEntry.Failed && e.Reason!.Contains("would overwrite"));
+        // the first input of a stem claims it (here the broken .jpg), the second is refused, not written over it
+        Assert.Contains(entries, e => e.Input.EndsWith("img01.jpg") && e.Status == ManifestEntry.Failed && e.Reason!.StartsWith("InvalidFileException"));
+        Assert.Contains(entries, e => e.Input.EndsWith("img01.png") && e.Status == ManifestEntry.Failed && e.Reason!.Contains("would overwrite"));
+        Assert.False(File.Exists(Path.Combine(output, "img01.npy")));
         Assert.Contains(entries, e => e.Stem == "broken" && e.Status == ManifestEntry.Failed && e.Reason!.StartsWith("InvalidFileException"));
     }
 
