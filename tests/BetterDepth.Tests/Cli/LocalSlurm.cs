@@ -26,7 +26,11 @@ public sealed class LocalSlurm : IDisposable
                 throw new InvalidOperationException($"{tool} is not installed: run scripts/setup-slurm.sh (test.sh does) to install Debian's slurm-wlm and munge");
         if (Environment.UserName != "root") throw new InvalidOperationException("the Slurm test runs slurmd, which needs root");
 
-        var slurm = new LocalSlurm(TestData.NewTempDir("slurm"));
+        // Unix socket paths (munged's, slurmd's step sockets in its spool) are limited to 108 bytes: a short folder of
+        // its own, removed again by Dispose, rather than one under the tests' long temporary root
+        var dir = Path.Combine("/tmp", $"bdslurm-{Guid.NewGuid():N}"[..16]);
+        Directory.CreateDirectory(dir);
+        var slurm = new LocalSlurm(dir);
         try { slurm.Boot(); }
         catch { slurm.Dispose(); throw; }
         return slurm;
@@ -85,15 +89,23 @@ public sealed class LocalSlurm : IDisposable
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["SLURM_CONF"] = Conf;
-        // the daemons' own output goes to their log files; keep the test's console quiet
+        // the daemons' console output goes to DIR/NAME.out; keep the test's console quiet
         info.RedirectStandardOutput = info.RedirectStandardError = true;
         var p = Process.Start(info) ?? throw new InvalidOperationException($"could not start {name}");
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
+        var log = new StreamWriter(Path.Combine(Dir, name + ".out")) { AutoFlush = true };
+        void Append(string? line) { if (line is null) return; lock (log) log.WriteLine(line); }
+        p.OutputDataReceived += (_, e) => Append(e.Data);
+        p.ErrorDataReceived += (_, e) => Append(e.Data);
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
-        Thread.Sleep(200);
-        if (p.HasExited) throw new InvalidOperationException($"{name} exited at once with {p.ExitCode}; see {Dir}/log");
+        Thread.Sleep(300);
+        if (p.HasExited)
+        {
+            p.WaitForExit();
+            string text;
+            lock (log) text = File.ReadAllText(Path.Combine(Dir, name + ".out"));
+            throw new InvalidOperationException($"{name} exited at once with {p.ExitCode}: {text.Trim()}");
+        }
         return p;
     }
 
@@ -183,5 +195,7 @@ public sealed class LocalSlurm : IDisposable
             p.Dispose();
         }
         daemons.Clear();
+        if (Environment.GetEnvironmentVariable("BETTERDEPTH_KEEP_SLURM") is not { Length: > 0 })
+            try { Directory.Delete(Dir, recursive: true); } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 }
