@@ -51,22 +51,27 @@ threads=$(( $(nproc) / shards )); [ "$threads" -ge 1 ] || threads=1
 start=$(date +%s.%N)
 pids=()
 for ((k = 0; k < shards; k++)); do
-  DOTNET_PROCESSOR_COUNT=$threads OMP_NUM_THREADS=$threads bd predict "$input" -o "$tmp/array" "${common[@]}" --shard "$k/$shards" --skip-existing > "$tmp/array-$k.log" 2>&1 &
+  DOTNET_PROCESSOR_COUNT=$threads OMP_NUM_THREADS=$threads /usr/bin/time -f "%U %S" -o "$tmp/array-$k.time" dotnet "$dll" predict "$input" -o "$tmp/array" "${common[@]}" --shard "$k/$shards" --skip-existing > "$tmp/array-$k.log" 2>&1 &
   pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid" || { echo "[bench] a shard of the array failed; see $tmp/array-*.log" >&2; exit 1; }; done
 end=$(date +%s.%N)
 bd shards summarize "$tmp/array" --inputs "$input" > "$tmp/summary.log"
 wa=$(python3 -c "print(round($end - $start, 3))")
+ca=$(cat "$tmp"/array-*.time | awk '{ t += $1 + $2 } END { printf "%.2f", t }')
 
-python3 - "$out" "$count" "$shards" "$size" "$res" "$prior_used" "$threads" "$w0" "$u0" "$s0" "$n0" "$w1" "$u1" "$s1" "$w2" "$u2" "$s2" "$n2" "$wa" <<'PY'
+python3 - "$out" "$count" "$shards" "$size" "$res" "$prior_used" "$threads" "$w0" "$u0" "$s0" "$n0" "$w1" "$u1" "$s1" "$w2" "$u2" "$s2" "$n2" "$wa" "$ca" <<'PY'
 import json, os, sys, datetime, platform
-(out, count, shards, size, res, prior, threads, w0, u0, s0, n0, w1, u1, s1, w2, u2, s2, n2, wa) = sys.argv[1:]
+(out, count, shards, size, res, prior, threads, w0, u0, s0, n0, w1, u1, s1, w2, u2, s2, n2, wa, ca) = sys.argv[1:]
 count, shards, threads, n0, n2 = int(count), int(shards), int(threads), int(n0), int(n2)
 w0, w1, w2, wa = float(w0), float(w1), float(w2), float(wa)
 cpu = lambda u, s: round(float(u) + float(s), 2)
 per_image_single = (w1 - w0) / count
 per_image_shard = (w2 - w0) / n2 if n2 else None
+# CPU time is the stable figure on a shared machine (wall time depends on the other load); note that the per-image
+# figure also carries the first image's warm-up (JIT, allocator), spread over fewer images in a shard
+cpu_single = (cpu(u1, s1) - cpu(u0, s0)) / count
+cpu_shard = (cpu(u2, s2) - cpu(u0, s0)) / n2 if n2 else None
 result = {
     "benchmark": "sharded betterdepth predict: fixed cost per task, one shard against the unsharded run, the array on this machine",
     "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -75,12 +80,16 @@ result = {
     "fixed_cost_per_task": {"wall_seconds": w0, "cpu_seconds": cpu(u0, s0), "images_in_shard": n0,
                             "note": "process start, model load, walk and hash of the whole input list, manifest"},
     "unsharded": {"images": count, "wall_seconds": w1, "cpu_seconds": cpu(u1, s1), "images_per_second": round(count / w1, 3),
-                  "seconds_per_image_after_fixed_cost": round(per_image_single, 4)},
+                  "seconds_per_image_after_fixed_cost": round(per_image_single, 4),
+                  "cpu_seconds_per_image_after_fixed_cost": round(cpu_single, 4)},
     "one_shard": {"shard": f"0/{shards}", "images": n2, "wall_seconds": w2, "cpu_seconds": cpu(u2, s2),
                   "images_per_second": round(n2 / w2, 3) if w2 else None,
                   "seconds_per_image_after_fixed_cost": round(per_image_shard, 4) if per_image_shard else None,
-                  "overhead_per_image": round(per_image_shard / per_image_single - 1, 3) if per_image_shard and per_image_single > 0 else None},
-    "array_on_this_machine": {"shards": shards, "threads_per_shard": threads, "wall_seconds": wa,
+                  "overhead_per_image": round(per_image_shard / per_image_single - 1, 3) if per_image_shard and per_image_single > 0 else None,
+                  "cpu_seconds_per_image_after_fixed_cost": round(cpu_shard, 4) if cpu_shard else None,
+                  "cpu_overhead_per_image": round(cpu_shard / cpu_single - 1, 3) if cpu_shard and cpu_single > 0 else None},
+    "array_on_this_machine": {"shards": shards, "threads_per_shard": threads, "wall_seconds": wa, "cpu_seconds_all_tasks": float(ca),
+                              "cpu_seconds_of_the_fixed_costs": round(shards * cpu(u0, s0), 2),
                               "speedup_over_unsharded": round(w1 / wa, 3),
                               "note": "all shards at once on this machine's cores: the partition's scaling is bounded by cores, and each task pays the fixed cost"},
 }
