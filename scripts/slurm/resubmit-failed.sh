@@ -24,7 +24,12 @@ if [ "$force" = 0 ] && [ -n "$(squeue -h -j "$BD_JOB_ID" 2>/dev/null || true)" ]
 fi
 read -r -a cli <<< "$BETTERDEPTH"
 status=0
-indices=$("${cli[@]}" shards summarize "$output" --rerun-indices) || status=$?
+if ! compgen -G "$output/.shards/shard-*-of-$BD_SHARDS.json" >/dev/null; then
+  # no task of this layout got as far as writing its manifest: all of them again
+  indices="0-$((BD_SHARDS - 1))"; status=3
+else
+  indices=$("${cli[@]}" shards summarize "$output" --rerun-indices) || status=$?
+fi
 if [ "$status" = 0 ]; then echo "all shards are complete" >&2; exit 0; fi
 if [ "$status" != 3 ] || [ -z "$indices" ]; then echo "shards summarize failed (exit $status)" >&2; exit 1; fi
 echo "resubmitting indices $indices of $BD_SHARDS" >&2
