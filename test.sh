@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 ./scripts/setup.sh
+# the Slurm end-to-end test needs a real Slurm: installed here, never skipped
+./scripts/setup-slurm.sh
 dotnet build BetterDepth.slnx -c Release -nologo -v q
 results="$root/tests/BetterDepth.Tests/TestResults"
 rm -rf "$results"

@@ -34,4 +34,76 @@ public static class ImageInputs
     }
 
     static string Stem(string relative) => System.IO.Path.ChangeExtension(relative, null)!;
+
+    public static bool IsImage(string path) => Extensions.Contains(System.IO.Path.GetExtension(path));
+
+    /// <summary>
+    /// The images under the given files and folders, streamed: a folder is walked depth first with each folder's
+    /// entries in ordinal order, holding one folder's listing per level, never the whole tree. The arguments are
+    /// checked up front; duplicates of an output stem are left to the consumer (see <see cref="Sharding.ShardedPrediction"/>).
+    /// </summary>
+    public static IEnumerable<ImageInput> Stream(IReadOnlyList<string> paths)
+    {
+        foreach (var path in paths)
+            if (!Directory.Exists(path) && !File.Exists(path)) throw new FileNotFoundException($"{path}: no such image file or folder", path);
+        return StreamChecked(paths);
+    }
+
+    static IEnumerable<ImageInput> StreamChecked(IReadOnlyList<string> paths)
+    {
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                foreach (var file in Walk(path))
+                    yield return new ImageInput(file, Stem(System.IO.Path.GetRelativePath(path, file)));
+            }
+            else yield return new ImageInput(path, Stem(System.IO.Path.GetFileName(path)));
+        }
+    }
+
+    static IEnumerable<string> Walk(string folder)
+    {
+        var entries = new DirectoryInfo(folder).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        foreach (var entry in entries)
+        {
+            if (entry is DirectoryInfo dir)
+            {
+                // a link to a folder is followed once; a link back up the tree would otherwise never end
+                if (dir.LinkTarget is not null) continue;
+                foreach (var file in Walk(dir.FullName)) yield return file;
+            }
+            else if (IsImage(entry.Name)) yield return entry.FullName;
+        }
+    }
+
+    /// <summary>
+    /// The images named in a list file, one path per line (blank lines and lines starting with '#' are ignored),
+    /// read line by line as they are consumed. Relative lines are taken relative to <paramref name="root"/>
+    /// (default: the list file's folder); outputs mirror each image's path relative to the root, so a line outside
+    /// the root is refused. Whether the file exists is found out when it is read (a failed input, not a failed run).
+    /// </summary>
+    public static IEnumerable<ImageInput> FromList(string listFile, string? root = null)
+    {
+        if (!File.Exists(listFile)) throw new FileNotFoundException($"{listFile}: no such input list", listFile);
+        var rootFull = System.IO.Path.GetFullPath(root ?? System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(listFile))!);
+        if (!Directory.Exists(rootFull)) throw new DirectoryNotFoundException($"--input-root {rootFull}: no such folder");
+        return ReadList(listFile, rootFull);
+    }
+
+    static IEnumerable<ImageInput> ReadList(string listFile, string root)
+    {
+        int lineNumber = 0;
+        foreach (var raw in File.ReadLines(listFile))
+        {
+            lineNumber++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var full = System.IO.Path.GetFullPath(line, root);
+            var relative = System.IO.Path.GetRelativePath(root, full);
+            if (relative == "." || relative == ".." || relative.StartsWith(".." + System.IO.Path.DirectorySeparatorChar, StringComparison.Ordinal) || System.IO.Path.IsPathRooted(relative))
+                throw new ArgumentException($"{listFile}:{lineNumber}: {line} is not under the input root {root} (pass --input-root)");
+            yield return new ImageInput(full, Stem(relative));
+        }
+    }
 }

@@ -15,32 +15,63 @@ public sealed record PredictionBatchOutcome(int Written, IReadOnlyList<(ImageInp
 /// </summary>
 public sealed class PredictionBatch(RefinementPipeline pipeline, PredictionWriter writer)
 {
-    /// <param name="skippable">Errors that skip one image (bad file, wrong prior input) instead of stopping the batch.</param>
+    /// <summary>
+    /// Told of each image as soon as its fate is known: <c>Done</c> once all its files are written, <c>Failed</c> with the
+    /// skippable error. Seconds are the image's own work (decode, refine, write), not the wall time between two images.
+    /// Called on the thread that runs the batch.
+    /// </summary>
+    public interface IObserver
+    {
+        void Done(ImageInput input, double seconds);
+        void Failed(ImageInput input, Exception error, double seconds);
+    }
+
     public PredictionBatchOutcome Run(IReadOnlyList<ImageInput> inputs, string outputDir, Func<Exception, bool> skippable,
-        IProgress<WorkProgress>? progress = null, CancellationToken ct = default)
+        IProgress<WorkProgress>? progress = null, CancellationToken ct = default) =>
+        Run(inputs, inputs.Count, outputDir, skippable, null, progress, ct);
+
+    /// <param name="inputs">Consumed lazily, one image ahead of the writes, so a stream of a million paths is never held.</param>
+    /// <param name="total">How many <paramref name="inputs"/> will yield, for progress; null when not known (a stream).</param>
+    /// <param name="skippable">Errors that skip one image (bad file, wrong prior input) instead of stopping the batch.</param>
+    public PredictionBatchOutcome Run(IEnumerable<ImageInput> inputs, int? total, string outputDir, Func<Exception, bool> skippable,
+        IObserver? observer, IProgress<WorkProgress>? progress = null, CancellationToken ct = default)
     {
         var skipped = new List<(ImageInput, Exception)>();
         var timings = new StageTimings();
         int written = 0;
-        Task? pending = null;
+        Task<double>? pending = null;
         ImageInput? pendingInput = null;
+        double pendingSeconds = 0;
 
         void WaitForPendingWrite()
         {
             if (pending is null) return;
-            try { pending.GetAwaiter().GetResult(); written++; }
-            catch (Exception e) when (skippable(e)) { skipped.Add((pendingInput!, e)); }
+            var input = pendingInput!;
+            try
+            {
+                var writeSeconds = pending.GetAwaiter().GetResult();
+                written++;
+                observer?.Done(input, pendingSeconds + writeSeconds);
+            }
+            catch (Exception e) when (skippable(e))
+            {
+                skipped.Add((input, e));
+                observer?.Failed(input, e, pendingSeconds);
+            }
             finally { pending = null; }
         }
 
         bool completed = false;
         try
         {
-            for (int i = 0; i < inputs.Count; i++)
+            int i = 0;
+            foreach (var input in inputs)
             {
                 ct.ThrowIfCancellationRequested();
-                var input = inputs[i];
-                progress?.Report(new WorkProgress(i, inputs.Count, Path.GetFileName(input.Path)));
+                // an unknown total shows as "i + 1 so far"
+                progress?.Report(new WorkProgress(i, total ?? i + 1, Path.GetFileName(input.Path)));
+                i++;
+                var clock = System.Diagnostics.Stopwatch.StartNew();
                 RgbImage image;
                 RefinementResult result;
                 try
@@ -51,17 +82,25 @@ public sealed class PredictionBatch(RefinementPipeline pipeline, PredictionWrite
                 catch (Exception e) when (skippable(e))
                 {
                     skipped.Add((input, e));
+                    observer?.Failed(input, e, clock.Elapsed.TotalSeconds);
                     continue;
                 }
                 foreach (var (stage, seconds) in result.Timings.Stages) timings.Add(stage, seconds);
+                var refineSeconds = clock.Elapsed.TotalSeconds;
                 WaitForPendingWrite();
                 pendingInput = input;
+                pendingSeconds = refineSeconds;
                 var stem = Path.Combine(outputDir, input.RelativeStem);
-                pending = Task.Run(() => writer.Write(stem, image, result), CancellationToken.None);
+                pending = Task.Run(() =>
+                {
+                    var write = System.Diagnostics.Stopwatch.StartNew();
+                    writer.Write(stem, image, result);
+                    return write.Elapsed.TotalSeconds;
+                }, CancellationToken.None);
             }
             WaitForPendingWrite();
             completed = true;
-            progress?.Report(new WorkProgress(inputs.Count, inputs.Count));
+            progress?.Report(new WorkProgress(i, total ?? i));
         }
         finally
         {

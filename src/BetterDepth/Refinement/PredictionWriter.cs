@@ -21,6 +21,28 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
         return WriteAll(files);
     }
 
+    /// <summary>
+    /// The files <see cref="Write"/> writes for <paramref name="outputStem"/>: the refined map's, the prior's when
+    /// asked for, and the uncertainty's when the result has one (ensembles of more than one member).
+    /// </summary>
+    public IReadOnlyList<string> ExpectedFiles(string outputStem, bool withUncertainty)
+    {
+        var paths = new List<string>();
+        paths.AddRange(FileNames(outputStem, pointCloud: true));
+        if (savePrior) paths.AddRange(FileNames(outputStem + "_prior", pointCloud: true));
+        if (withUncertainty) paths.AddRange(FileNames(outputStem + "_uncertainty", pointCloud: false));
+        return paths;
+    }
+
+    /// <summary>
+    /// The rule of <c>--skip-existing</c>: an image is done when every file it would write is there. Each file is
+    /// written atomically (a temp file renamed into place), so one that exists is whole; a missing one, or only a
+    /// killed run's hidden temp file, means the image is done again, all of its files.
+    /// </summary>
+    public bool IsComplete(string outputStem, bool withUncertainty) => ExpectedFiles(outputStem, withUncertainty).All(File.Exists);
+
+    List<string> FileNames(string stem, bool pointCloud) => Files(stem, null!, null!, pointCloud).Select(f => f.Path).ToList();
+
     public IReadOnlyList<string> WriteMap(string stem, RgbImage image, DepthMap map, bool pointCloud = true) =>
         WriteAll(Files(stem, image, map, pointCloud));
 
@@ -64,11 +86,9 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
         if (formats.HasFlag(OutputFormats.Pfm)) Add(stem + ".pfm", path => DepthFile.WritePfm(path, map));
         if (formats.HasFlag(OutputFormats.Png16)) Add(stem + ".png", path => DepthFile.WritePng16(path, ToUnitRange(map), 65535));
         if (formats.HasFlag(OutputFormats.Color)) Add(stem + "_color.png", path => DepthFile.WriteColorPng(path, map, ColorMap.Spectral, null, null, null));
+        // Nothing is read from image or map until a file is written: FileNames lists the paths without them.
         if (pointCloud && formats.HasFlag(OutputFormats.Ply))
-        {
-            var k = intrinsics ?? DefaultIntrinsics(image.Width, image.Height);
-            Add(stem + ".ply", path => PointCloud.WritePly(path, RelativeDepth(ToDisparityUnitRange(map)), k, image, null));
-        }
+            Add(stem + ".ply", path => PointCloud.WritePly(path, RelativeDepth(ToDisparityUnitRange(map)), intrinsics ?? DefaultIntrinsics(image.Width, image.Height), image, null));
         return files;
     }
 
