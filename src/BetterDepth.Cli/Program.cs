@@ -23,6 +23,7 @@ public static class Program
         root.Subcommands.Add(ConvertCommand.Create());
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TrainPriorCommand.Create());
         root.Subcommands.Add(ExportPriorCommand.Create());
