@@ -22,7 +22,7 @@ namespace BetterDepth.Cli.Serve;
 /// </summary>
 public sealed class ServeHost : IAsyncDisposable
 {
-    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     const string UploadName = "upload";
 
     readonly WebApplication app;
@@ -227,7 +227,7 @@ public sealed class ServeHost : IAsyncDisposable
         Func<string, string?> field;
         try
         {
-            if (request.HasFormContentType)
+            if (request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
             {
                 var form = await request.ReadFormAsync(ct);
                 var file = form.Files.GetFile("image") ?? form.Files.FirstOrDefault();
