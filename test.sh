@@ -5,6 +5,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
 ./scripts/setup.sh
+# chromium and playwright-core for the serve page's browser tests: installed when missing, never skipped
+./scripts/setup-browser.sh
 dotnet build BetterDepth.slnx -c Release -nologo -v q
 results="$root/tests/BetterDepth.Tests/TestResults"
 rm -rf "$results"

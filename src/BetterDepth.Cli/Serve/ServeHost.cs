@@ -118,7 +118,7 @@ public sealed class ServeHost : IAsyncDisposable
         {
             if (Queue.Find(id) is not { } job) return NotFound();
             if (!job.Files.TryGetValue(name, out var path) || !File.Exists(path))
-                return Error(StatusCodes.Status404NotFound, job.State == JobState.Done ? $"job has no output '{OneLine.Escape(name)}'" : "job has no outputs (yet)");
+                return Error(StatusCodes.Status404NotFound, job.State == JobState.Done ? "the job has no output of that name (see its status for the list)" : "the job has no outputs (yet)");
             bool download = context.Request.Query.ContainsKey("download");
             return Results.File(path, ContentType(name), download ? $"betterdepth_{name}" : null);
         });
