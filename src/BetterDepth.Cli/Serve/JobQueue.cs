@@ -69,6 +69,7 @@ public sealed class JobQueue : IAsyncDisposable
     readonly object gate = new();
     long sequence;
     int running;
+    int reaping;
     bool disposed;
 
     /// <summary>Counters since start, for logs and the load test.</summary>
@@ -229,7 +230,8 @@ public sealed class JobQueue : IAsyncDisposable
         Dictionary<string, string>? files = null;
         try
         {
-            var ct = CancellationTokenSource.CreateLinkedTokenSource(job.Cancellation.Token, stopping.Token).Token;
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(job.Cancellation.Token, stopping.Token);
+            var ct = linked.Token;
             var image = job.Image ?? throw new InvalidOperationException("job has no image");
             var pipeline = new RefinementPipeline(prior, refiner, job.Options);
             var result = pipeline.Run(image, null, ct, new InlineProgress(p => job.Progress = p));
@@ -263,6 +265,15 @@ public sealed class JobQueue : IAsyncDisposable
     /// <summary>Cancels jobs whose clients left and deletes results older than their lifetime.</summary>
     void Reap()
     {
+        // Timer callbacks may overlap when one is slow, and an exception escaping a timer callback ends the process.
+        if (Interlocked.Exchange(ref reaping, 1) == 1) return;
+        try { ReapOnce(); }
+        catch (Exception e) { settings.Log?.Invoke($"clean-up failed (will retry): {e.GetType().Name}: {e.Message}"); }
+        finally { Volatile.Write(ref reaping, 0); }
+    }
+
+    void ReapOnce()
+    {
         var now = DateTime.UtcNow;
         var expired = new List<Job>();
         var abandoned = new List<Job>();
@@ -280,14 +291,17 @@ public sealed class JobQueue : IAsyncDisposable
                     abandoned.Add(job);
                 }
             }
-            foreach (var job in expired) { jobs.Remove(job.Id); Expired++; }
         }
         foreach (var job in abandoned) Cancel(job, "nobody asked about the job for " + settings.ClientTimeout.TotalSeconds + " s (the client left)");
-        foreach (var job in expired)
-        {
-            DeleteFolder(job.Folder);
-            settings.Log?.Invoke($"job {job.Id[..8]} expired; its files are deleted");
-        }
+        // Files first, then the id: once a client sees 404 for the job, its files are gone too.
+        foreach (var job in expired) DeleteFolder(job.Folder);
+        lock (gate)
+            foreach (var job in expired)
+                if (jobs.Remove(job.Id))
+                {
+                    Expired++;
+                    settings.Log?.Invoke($"job {job.Id[..8]} expired; its files are deleted");
+                }
     }
 
     static void DeleteFolder(string folder)

@@ -177,7 +177,8 @@ public class ServeApiTests
         {
             using var response = await server.Client.GetAsync(path);
             var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {(int)response.StatusCode}");
+            // 404 from the server, or 400 from Kestrel itself for paths it will not route (a NUL byte)
+            Assert.True(response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{path}: {(int)response.StatusCode}");
             Assert.DoesNotContain("secret", body);
             Assert.DoesNotContain("root:", body);
         }
