@@ -306,8 +306,10 @@ function build3d() {
   view.scene.add(object);
   view.object = object;
   const mean = sum / depth.length;
+  // Start near the photo's own viewpoint (same vertical field of view), turned a little so the relief shows.
+  view.camera.fov = 2 * Math.atan(h / 2 / f) * 180 / Math.PI * 1.15;
   view.controls.target.set(0, 0, -mean);
-  view.camera.position.set(0.35 * mean, 0.2 * mean, 0.25 * mean);
+  view.camera.position.set(0.1 * mean, 0.05 * mean, 0);
   view.camera.near = mean / 100; view.camera.far = mean * 20; view.camera.updateProjectionMatrix();
   view.controls.update();
   $('canvas3d').dataset.vertices = String(gw * gh);
