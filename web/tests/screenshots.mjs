@@ -1,6 +1,6 @@
 // Screenshots of the serve page for the docs (docs/figures/serve-*.png), taken in Debian's chromium:
 //   node web/tests/screenshots.mjs --url http://127.0.0.1:5000 --image photo.jpg --out docs/figures
-// Uploads with the model's default settings, then saves the page, the wipe and the 3D view (mesh, turned a little).
+// Uploads with the model's default settings, then saves the page, the wipe and the 3D view (mesh, at its starting angle).
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -26,11 +26,6 @@ try {
   await page.selectOption('#mode', 'mesh');
   const canvas = page.locator('#canvas3d');
   await canvas.scrollIntoViewIfNeeded();
-  const box = await canvas.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 - 25, box.y + box.height / 2 + 10, { steps: 6 });
-  await page.mouse.up();
   await canvas.screenshot({ path: path.join(args.out, 'serve-3d.png') });
   console.log('wrote serve-page.png, serve-wipe.png, serve-3d.png to ' + args.out);
 } finally {

@@ -243,6 +243,7 @@ function ensureView() {
   scene.background = new THREE.Color(0x111111);
   const camera = new THREE.PerspectiveCamera(55, 4 / 3, 0.01, 100);
   const controls = new THREE.OrbitControls(camera, canvas);
+  controls.rotateSpeed = 0.5;   // the relative depth spans a factor 11: full-speed turns swing the far wall around
   const view = { renderer, scene, camera, controls, object: null };
   view.render = () => {
     const w = canvas.clientWidth, h = canvas.clientHeight;
