@@ -62,11 +62,11 @@ const context = await chromium.launchPersistentContext(userDataDir, {
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync',
     '--no-first-run', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
 });
-const requests = [];
+const requests = [], pageErrors = [];
 try {
   const page = context.pages()[0] ?? await context.newPage();
   page.on('request', r => requests.push(r.url()));
-  page.on('pageerror', e => console.log('page error: ' + e.message));
+  page.on('pageerror', e => { pageErrors.push(e.message); console.log('page error: ' + e.message); });
   await page.goto(url);
   await page.waitForSelector('body[data-state="idle"]', { timeout: 60000 });
   check(true, 'page loads and reads /api/info');
@@ -177,6 +177,7 @@ try {
 
   const external = requests.filter(r => !r.startsWith(url) && !r.startsWith('data:') && !r.startsWith('blob:'));
   check(external.length === 0, 'the page loads nothing from outside the server', external.slice(0, 3).join(', '));
+  check(pageErrors.length === 0, 'no script errors on the page', pageErrors.slice(0, 3).join('; '));
   console.log(`passed: all checks`);
 } catch (e) {
   if (failures === 0) console.log(`FAIL ${e.message.split('\n')[0]}`);
