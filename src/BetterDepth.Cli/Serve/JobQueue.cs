@@ -84,6 +84,7 @@ public sealed class JobQueue : IAsyncDisposable
         this.settings = settings;
         var parent = settings.WorkFolder ?? Path.GetTempPath();
         Directory.CreateDirectory(parent);
+        RemoveLeftovers(parent);
         WorkFolder = Path.Combine(Path.GetFullPath(parent), $"betterdepth-serve-{Environment.ProcessId}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}");
         Directory.CreateDirectory(WorkFolder);
         workers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(WorkLoop)).ToArray();
@@ -304,6 +305,21 @@ public sealed class JobQueue : IAsyncDisposable
                 }
     }
 
+    /// <summary>Work folders of servers that were killed before they could clean up (their process is gone).</summary>
+    static void RemoveLeftovers(string parent)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(parent, "betterdepth-serve-*"))
+        {
+            var parts = Path.GetFileName(folder).Split('-');
+            if (parts.Length != 4 || !int.TryParse(parts[2], out var pid) || pid == Environment.ProcessId) continue;
+            bool alive;
+            try { using var p = Process.GetProcessById(pid); alive = !p.HasExited; }
+            catch (ArgumentException) { alive = false; }
+            catch (InvalidOperationException) { alive = false; }
+            if (!alive) DeleteFolder(folder);
+        }
+    }
+
     static void DeleteFolder(string folder)
     {
         try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
@@ -319,8 +335,10 @@ public sealed class JobQueue : IAsyncDisposable
         }
         await reaper.DisposeAsync();
         stopping.Cancel();
-        try { await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30)); } catch (TimeoutException) { }
+        // The files go first: a process stopped by a signal has only a couple of seconds before it is ended.
         DeleteFolder(WorkFolder);
+        try { await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30)); } catch (TimeoutException) { }
+        DeleteFolder(WorkFolder);   // anything a finishing worker wrote meanwhile
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>

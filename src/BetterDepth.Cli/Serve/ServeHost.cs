@@ -26,6 +26,7 @@ public sealed class ServeHost : IAsyncDisposable
     const string UploadName = "upload";
 
     readonly WebApplication app;
+    readonly SemaphoreSlim decodeGate = new(Math.Max(1, Math.Min(4, Environment.ProcessorCount)));
     public JobQueue Queue { get; }
     /// <summary>The addresses actually bound (with the port chosen when asked for port 0).</summary>
     public IReadOnlyList<string> Urls { get; private set; } = [];
@@ -76,10 +77,11 @@ public sealed class ServeHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Jobs and their files first (cancelled jobs also end their event streams), then the web server.
+        await Queue.DisposeAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try { await app.StopAsync(timeout.Token); }
         catch (OperationCanceledException) { }
-        await Queue.DisposeAsync();
         await app.DisposeAsync();
     }
 
@@ -272,7 +274,10 @@ public sealed class ServeHost : IAsyncDisposable
             var (w, h) = ImageFile.DeclaredSize(bytes, UploadName);
             if ((long)w * h > settings.MaxPixels)
                 return Error(StatusCodes.Status422UnprocessableEntity, $"image size {w}x{h} ({(long)w * h} pixels) is larger than this server accepts ({settings.MaxPixels} pixels)");
-            image = await Task.Run(() => ImageFile.DecodeRgb(bytes, UploadName), ct);
+            // Decoding is bounded like refining: many large uploads at once would otherwise each hold a decoded copy.
+            await decodeGate.WaitAsync(ct);
+            try { image = await Task.Run(() => ImageFile.DecodeRgb(bytes, UploadName), ct); }
+            finally { decodeGate.Release(); }
         }
         catch (OperationCanceledException) { throw; }
         catch (Exception e)

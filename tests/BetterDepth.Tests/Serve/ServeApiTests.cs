@@ -302,9 +302,13 @@ public class ServeApiTests
     }
 
     [Fact]
-    public async Task StoppingTheServerDeletesItsWorkFolder()
+    public async Task StoppingTheServerDeletesItsWorkFolderAndAKilledServersFolderIsRemovedAtStart()
     {
-        var server = await ServeTestServer.StartAsync();
+        var parent = TestData.NewTempDir("serve-parent");
+        var leftover = Directory.CreateDirectory(Path.Combine(parent, $"betterdepth-serve-{Refused.DeadPid}-0123abcd", "job")).FullName;
+        File.WriteAllText(Path.Combine(leftover, "refined.npy"), "old");
+        var server = await ServeTestServer.StartAsync(s => s with { WorkFolder = parent });
+        Assert.False(Directory.Exists(Path.GetDirectoryName(leftover)));
         var id = await server.SubmitAsync(ServeTestServer.SmallPng(), ("steps", "1"));
         await server.WaitForAsync(id, "done");
         var work = server.Host.Queue.WorkFolder;
