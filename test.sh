@@ -7,6 +7,8 @@ cd "$root"
 ./scripts/setup.sh
 # the Slurm end-to-end test needs a real Slurm: installed here, never skipped
 ./scripts/setup-slurm.sh
+# chromium and playwright-core for the serve page's browser tests: installed when missing, never skipped
+./scripts/setup-browser.sh
 dotnet build BetterDepth.slnx -c Release -nologo -v q
 results="$root/tests/BetterDepth.Tests/TestResults"
 rm -rf "$results"

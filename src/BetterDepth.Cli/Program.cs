@@ -24,6 +24,7 @@ public static class Program
         root.Subcommands.Add(PriorCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(ShardsCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TrainPriorCommand.Create());
         root.Subcommands.Add(ExportPriorCommand.Create());

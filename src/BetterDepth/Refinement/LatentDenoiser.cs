@@ -18,6 +18,9 @@ public sealed class LatentDenoiser(RefinerModel model)
     /// </summary>
     public StageTimings? Timings { get; set; }
 
+    /// <summary>Called after each denoising step (for progress displays such as the serve page's).</summary>
+    public Action? StepCompleted { get; set; }
+
     /// <summary>Stage names of step i are these followed by " i".</summary>
     public const string UNetStage = "U-Net step", SchedulerStage = "scheduler step";
 
@@ -56,6 +59,7 @@ public sealed class LatentDenoiser(RefinerModel model)
             latent = step.PrevSample.clone().MoveToOuterDisposeScope();
             Timings?.Add($"{UNetStage} {index}", forward);
             Timings?.Add($"{SchedulerStage} {index}", Stopwatch.GetElapsedTime(start).TotalSeconds - forward);
+            StepCompleted?.Invoke();
         }
         return latent;
     }

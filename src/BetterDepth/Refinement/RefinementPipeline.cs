@@ -15,14 +15,20 @@ namespace BetterDepth.Refinement;
 public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, RefinementOptions options)
 {
     /// <param name="imageKey">The image's path, for priors that look predictions up per file (file prior); others ignore it.</param>
-    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default)
+    /// <param name="progress">Fraction of the work done (0..1): after the prior, the encoding, each denoising step and each decode.</param>
+    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default, IProgress<double>? progress = null)
     {
         options.Validate();
+        int batchSize = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
+        int batches = (options.EnsembleSize + batchSize - 1) / batchSize;
+        double units = 2 + batches * (options.Steps + 1), done = 0;
+        void Advance() => progress?.Report(Math.Min(1, ++done / units));
         var timings = new StageTimings();
         var size = ProcessingSize.For(image.Width, image.Height, options.ProcessingResolution, refiner.Autoencoder.DownscaleFactor);
 
         var resized = timings.Time("resize", () => Resampling.Resize(image, size.Width, size.Height, ResizeFilter.Bilinear, antialias: true));
         var priorDepth = timings.Time("prior", () => prior.Predict(resized, imageKey, ct));
+        Advance();
         var condition = timings.Time("condition", () => DepthCondition.FromPrior(priorDepth));
         ct.ThrowIfCancellationRequested();
 
@@ -39,10 +45,11 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
                 var zc = refiner.Conditioning == Conditioning.ImageAndDepth ? refiner.Autoencoder.EncodeDepth(cond) : null;
                 return (zx, zc);
             });
+            Advance();
 
             using var generator = new Generator((ulong)options.Seed, device);
-            int batch = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
-            var denoiser = new LatentDenoiser(refiner) { Timings = timings };
+            int batch = batchSize;
+            var denoiser = new LatentDenoiser(refiner) { Timings = timings, StepCompleted = progress is null ? null : Advance };
             // Every member's starting noise is drawn up front, so member k is the same whatever the batch size.
             using var noise = denoiser.InitialNoise(imageLatent, options.EnsembleSize, generator);
             for (int first = 0; first < options.EnsembleSize; first += batch)
@@ -62,6 +69,7 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
                     }
                     return 0;
                 });
+                Advance();
             }
         }
 

@@ -20,6 +20,24 @@ public class RefinementPipelineTests : IClassFixture<RefinementPipelineTests.Mod
     RefinementResult Run(RgbImage image, RefinementOptions options, RefinementTestModels.RampPrior? prior = null, CancellationToken ct = default) =>
         new RefinementPipeline(prior ?? new RefinementTestModels.RampPrior(), refiner, options).Run(image, "img.png", ct);
 
+    [Fact]
+    public void ProgressRisesAfterThePriorEachStepAndEachDecodeAndEndsAtOne()
+    {
+        var reports = new List<double>();
+        var options = Fast with { Steps = 3, EnsembleSize = 3, BatchSize = 2 };  // 2 batches: 2 + 2 x (3 steps + 1 decode) = 10 reports
+        new RefinementPipeline(new RefinementTestModels.RampPrior(), refiner, options)
+            .Run(RefinementTestModels.Image(32, 24), "img.png", default, new SyncProgress(reports.Add));
+        Assert.Equal(10, reports.Count);
+        Assert.Equal(reports.Order().ToList(), reports);
+        Assert.Equal(1.0, reports[^1], 9);
+        Assert.Equal(0.1, reports[0], 9);
+    }
+
+    sealed class SyncProgress(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+
     [Theory]
     [InlineData(37, 23, 0)]
     [InlineData(32, 24, 0)]
