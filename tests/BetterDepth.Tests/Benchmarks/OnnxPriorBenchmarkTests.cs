@@ -17,7 +17,7 @@ public sealed class OnnxPriorBenchmarkTests : IDisposable
         Assert.Equal("prior-cnn.onnx", r.Model);
         Assert.Equal("betterdepth-cnn", r.Preset);
         Assert.Contains(LearnedPrior.DefaultWeights, r.Source);
-        Assert.Contains("128x96", r.Source); // the shipped working size
+        Assert.Contains("256x192", r.Source); // the shipped working size
         Assert.True(File.Exists(Path.Combine(dir, "onnx", "prior-cnn.onnx")));
         Assert.InRange(r.Runs, 3, 20);
         Assert.True(r.BestSeconds > 0 && r.MedianSeconds >= r.BestSeconds);

@@ -116,8 +116,8 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
         using var prior = (OnnxDepthPrior)PriorRegistry.Create(path, new PriorOptions { Threads = 1 });
 
         Assert.Same(OnnxPreset.BetterDepthCnn, prior.Preset);
-        Assert.Equal((128, 96), prior.InputSizeFor(640, 480)); // the shipped weights' working size
-        Assert.Equal((96, 96), prior.InputSizeFor(100, 100));
+        Assert.Equal((256, 192), prior.InputSizeFor(640, 480)); // the shipped weights' working size
+        Assert.Equal((192, 192), prior.InputSizeFor(100, 100));
         var depth = prior.Predict(PriorTestImages.Random(50, 40, seed: 8));
         Assert.Equal((50, 40), (depth.Width, depth.Height));
         Assert.All(depth.Values, v => Assert.True(v > 0, "softplus output must be positive"));
