@@ -20,7 +20,7 @@ public static class DemoCommand
     public static Command Create()
     {
         var output = new Option<string>("--output", "-o") { Description = "Folder for scenes, predictions, montage and reports", DefaultValueFactory = _ => "demo-output" };
-        var count = new Option<int>("--count") { Description = "Held-out synthetic scenes to render", DefaultValueFactory = _ => 8 };
+        var count = new Option<int>("--count") { Description = "Held-out synthetic scenes to render", DefaultValueFactory = _ => 24 };
         var size = new Option<string>("--size") { Description = "Scene size WxH (the default weights were trained at 256x192)", DefaultValueFactory = _ => "256x192" };
         var seed = new Option<long>("--seed") { Description = "Scene seed (the default models were trained on seeds 2026 and 4242: any other seed gives unseen scenes)", DefaultValueFactory = _ => 777 };
         var prior = new Option<string>("--prior") { Description = "Prior spec (default: the project's learned CNN prior)", DefaultValueFactory = _ => "learned" };
