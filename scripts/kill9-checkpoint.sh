@@ -6,6 +6,10 @@
 set -uo pipefail
 cli="$1"; trials="${2:-5}"
 work=$(mktemp -d /tmp/kill9.XXXXXX)
+# The uninterrupted run's last log line: every killed-and-resumed run must end on the same loss.
+nice -n 19 dotnet "$cli/BetterDepth.Cli.dll" train-prior --synthetic-count 8 --size 64x64 --steps 200 --checkpoint-every 5 --out "$work/reference" >"$work/reference.log" 2>&1
+reference=$(tail -n 1 "$work/reference/train_log.csv" | cut -d, -f1,2)
+echo "uninterrupted: step,loss $reference"
 for i in $(seq 1 "$trials"); do
   out="$work/run$i"
   delay=$(( ${KILL_MIN_S:-15} + RANDOM % ${KILL_SPREAD_S:-25} ))
@@ -18,6 +22,8 @@ for i in $(seq 1 "$trials"); do
   nice -n 19 dotnet "$cli/BetterDepth.Cli.dll" train-prior --synthetic-count 8 --size 64x64 --steps 200 --checkpoint-every 5 --out "$out" --resume >"$work/resume$i.log" 2>&1
   rc=$?
   after=$(ls -a "$out" | grep -E '\.(tmp|old)-' | tr '\n' ' ')
-  echo "trial $i: killed after ${delay}s; out: $(ls "$out" | tr '\n' ' ')| leftovers: ${left:-none} | resume exit $rc, $(grep -m1 -io 'resum[a-z]* [^,]*' "$work/resume$i.log" | head -n 1) | leftovers after: ${after:-none} | last log: $(tail -n 1 "$work/resume$i.log")"
+  final=$(tail -n 1 "$out/train_log.csv" | cut -d, -f1,2)
+  same=$([ "$final" = "$reference" ] && echo yes || echo NO)
+  echo "trial $i: killed after ${delay}s at checkpoint step ${step:-none}; out: $(ls "$out" | tr '\n' ' ')| leftovers: ${left:-none} | resume exit $rc | leftovers after: ${after:-none} | final step,loss $final, same as uninterrupted: $same"
 done
 echo "logs in $work"

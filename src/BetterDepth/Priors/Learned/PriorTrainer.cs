@@ -9,8 +9,10 @@ namespace BetterDepth.Priors.Learned;
 
 /// <summary>
 /// Trains <see cref="PriorCnn"/> with Adam on RGB-D pairs under <see cref="ScaleShiftInvariantLoss"/>.
-/// The output folder holds the checkpoint: prior.safetensors (weights, also the deliverable), optimizer.dat
-/// (Adam's moments) and state.json (written last; its step is where --resume continues), plus train_log.csv.
+/// The output folder holds the checkpoint folder (checkpoint/: prior.safetensors, optimizer.dat with Adam's moments and
+/// state.json with the step --resume continues from), replaced as a whole by <see cref="AtomicFolder"/> so a kill at any
+/// moment leaves one consistent checkpoint; prior.safetensors beside it (the deliverable, a copy of the checkpoint's
+/// weights) and train_log.csv.
 /// Batches are a pure function of (seed, step), so a resumed run sees the same data as an uninterrupted one.
 /// Cancellation saves a checkpoint at the last finished step; a non-finite loss stops before the update,
 /// leaving the last good checkpoint untouched.
@@ -29,20 +31,20 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         if (source.Count == 0) throw new ArgumentException("the training source has no samples", nameof(source));
         Directory.CreateDirectory(outDir);
         var weightsPath = Path.Combine(outDir, WeightsFile);
-        var optimizerPath = Path.Combine(outDir, OptimizerFile);
+        var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
 
         var state = resume ? PriorTrainingState.TryLoad(outDir) : null;
         if (resume && state is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
-        if (!resume && File.Exists(Path.Combine(outDir, PriorTrainingState.FileName)))
+        if (!resume && PriorTrainingState.TryLoad(outDir) is not null)
             throw new ArgumentException($"{outDir} already holds a checkpoint: pass --resume to continue it or choose another folder");
         if (state is not null) CheckCompatible(state, outDir);
 
         random.manual_seed(options.Seed);
-        using var model = state is null ? new PriorCnn(options.Model) : PriorWeights.Load(weightsPath);
+        using var model = state is null ? new PriorCnn(options.Model) : PriorWeights.Load(Path.Combine(checkpoint, WeightsFile));
         model.to(device);
         model.train();
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
-        if (state is not null) optimizer.load_state_dict(optimizerPath);
+        if (state is not null) optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
 
         int step = state?.Step ?? 0;
         var log = new TrainingLog(Path.Combine(outDir, LogFile));
@@ -103,13 +105,16 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)
     {
-        PriorWeights.Save(model, Path.Combine(outDir, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
-        var optimizerPath = Path.Combine(outDir, OptimizerFile);
-        var temp = optimizerPath + ".tmp";
-        optimizer.save_state_dict(temp);
-        File.Move(temp, optimizerPath, overwrite: true);
-        new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
-            options.BatchSize, options.LearningRate, options.Steps).Save(outDir);
+        var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
+        AtomicFolder.Replace(checkpoint, temp =>
+        {
+            PriorWeights.Save(model, Path.Combine(temp, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
+            optimizer.save_state_dict(Path.Combine(temp, OptimizerFile));
+            new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
+                options.BatchSize, options.LearningRate, options.Steps).Save(temp);
+        });
+        // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, WeightsFile)));
     }
 
     sealed record Batch(Tensor Images, Tensor Disparity, Tensor Valid);

@@ -12,12 +12,18 @@ public sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, in
     public const string FileName = "state.json";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    /// <summary>The checkpoint folder of a training output folder.</summary>
+    public static string CheckpointFolder(string outDir) => Path.Combine(outDir, "checkpoint");
+
     public void Save(string dir) =>
         AtomicFile.Write(Path.Combine(dir, FileName), s => JsonSerializer.Serialize(s, this, Json));
 
-    public static PriorTrainingState? TryLoad(string dir)
+    /// <summary>The state of the checkpoint in a training output folder (recovered first if a save was killed mid-way); null if there is none.</summary>
+    public static PriorTrainingState? TryLoad(string outDir)
     {
-        var path = Path.Combine(dir, FileName);
+        var checkpoint = CheckpointFolder(outDir);
+        AtomicFolder.Recover(checkpoint);
+        var path = Path.Combine(checkpoint, FileName);
         if (!File.Exists(path)) return null;
         try
         {

@@ -50,6 +50,26 @@ public class PriorTrainerTests
     }
 
     [Fact]
+    public void AnInterruptedRunResumesOntoTheUninterruptedLossCurveFromOneConsistentCheckpoint()
+    {
+        var whole = TestData.NewTempDir();
+        new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), whole, resume: false);
+
+        var split = TestData.NewTempDir();
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), split, false, new CancelAfter(cts, 2), cts.Token));
+        // A kill between the two renames of the next save: the checkpoint is moved aside, the new one not yet in place.
+        var checkpoint = PriorTrainingState.CheckpointFolder(split);
+        Directory.Move(checkpoint, checkpoint + ".old-999999999");
+        new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), split, resume: true);
+
+        static string[] Losses(string dir) => File.ReadAllLines(Path.Combine(dir, PriorTrainer.LogFile)).Skip(1).Select(l => string.Join(",", l.Split(',')[..2])).ToArray();
+        Assert.Equal(Losses(whole), Losses(split));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, PriorTrainer.WeightsFile)), File.ReadAllBytes(Path.Combine(split, PriorTrainer.WeightsFile)));
+        Assert.Equal([checkpoint], Directory.EnumerateDirectories(split, "checkpoint*").ToArray());
+    }
+
+    [Fact]
     public void NonFiniteLossStopsWithAClearMessage()
     {
         var dir = TestData.NewTempDir();
@@ -57,7 +77,7 @@ public class PriorTrainerTests
         var e = Assert.Throws<PriorTrainingDivergedException>(() => new PriorTrainer(options, CPU).Train(new TinyScenes(2), dir, false));
         Assert.Contains("lower --lr", e.Message);
         // Whatever checkpoint exists is one written before the divergence, and it loads.
-        if (File.Exists(Path.Combine(dir, PriorTrainingState.FileName)))
+        if (PriorTrainingState.TryLoad(dir) is not null)
             using (PriorWeights.Load(Path.Combine(dir, PriorTrainer.WeightsFile))) { }
     }
 
