@@ -1,6 +1,7 @@
 using System.CommandLine;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
+using BetterDepth.Refinement;
 
 namespace BetterDepth.Cli.Commands;
 
@@ -17,10 +18,10 @@ public static class PriorCommand
     {
         var model = new Option<string>("--model")
         {
-            Description = "Prior spec: NAME:ARGUMENT (" + string.Join(", ", PriorRegistry.Names) + "), a .onnx file (preset inferred) or a folder of predictions",
-            Required = true,
+            Description = "Prior spec: NAME:ARGUMENT (" + string.Join(", ", PriorRegistry.Names) + "), a .onnx file (preset inferred) or a folder of predictions (default: the shipped learned prior)",
+            DefaultValueFactory = _ => "learned",
         };
-        var images = new Argument<string[]>("images") { Description = "Input images (PNG or JPEG)", Arity = ArgumentArity.OneOrMore };
+        var images = new Argument<string[]>("images") { Description = "Input images (PNG or JPEG) or folders of them (walked recursively; outputs mirror the tree)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--output") { Description = "Output folder", Required = true };
         var formats = new Option<string>("--formats")
         {
@@ -45,9 +46,8 @@ public static class PriorCommand
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
             var wanted = ParseFormats(parse.GetValue(formats)!);
-            var inputs = parse.GetValue(images)!;
+            var inputs = ImageInputs.Expand(parse.GetValue(images)!);
             var outDir = parse.GetValue(output)!;
-            CheckUniqueStems(inputs);
             var options = new PriorOptions
             {
                 Threads = parse.GetValue(threads),
@@ -60,27 +60,29 @@ public static class PriorCommand
             var failures = await ProgressBars.RunAsync($"prior {prior.Name}", progress => Task.Run(() =>
             {
                 var failed = new List<string>();
-                for (int i = 0; i < inputs.Length; i++)
+                for (int i = 0; i < inputs.Count; i++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    progress.Report(new WorkProgress(i, inputs.Length, Path.GetFileName(inputs[i])));
+                    progress.Report(new WorkProgress(i, inputs.Count, Path.GetFileName(inputs[i].Path)));
                     try
                     {
-                        var image = ImageFile.ReadRgb(inputs[i]);
-                        var prediction = prior.Predict(image, inputs[i], ct);
-                        Write(prediction, Path.Combine(outDir, Path.GetFileNameWithoutExtension(inputs[i])), wanted);
+                        var image = ImageFile.ReadRgb(inputs[i].Path);
+                        var prediction = prior.Predict(image, inputs[i].Path, ct);
+                        var stem = Path.Combine(outDir, inputs[i].RelativeStem);
+                        Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
+                        Write(prediction, stem, wanted);
                     }
                     catch (Exception e) when (e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException)
                     {
                         failed.Add(OneLine.Escape(e.Message)); // names the file already
                     }
-                    progress.Report(new WorkProgress(i + 1, inputs.Length));
+                    progress.Report(new WorkProgress(i + 1, inputs.Count));
                 }
                 return failed;
             }, ct));
 
             foreach (var f in failures) Console.Error.WriteLine($"skipped {f}");
-            Console.WriteLine($"{inputs.Length - failures.Count} of {inputs.Length} images written to {outDir} ({prior.OutputKind})");
+            Console.WriteLine($"{inputs.Count - failures.Count} of {inputs.Count} images written to {outDir} ({prior.OutputKind})");
             return failures.Count == 0 ? 0 : CommandRunner.ExitBadInput;
         }, ct));
         return command;
@@ -93,14 +95,6 @@ public static class PriorCommand
         if (formats.Length == 0 || unknown.Count > 0)
             throw new ArgumentException($"--formats: unknown '{string.Join(", ", unknown)}'; use {string.Join(", ", KnownFormats)}");
         return formats;
-    }
-
-    /// <summary>Outputs are named after the image's file name, so two inputs with the same name would overwrite each other.</summary>
-    static void CheckUniqueStems(string[] inputs)
-    {
-        var clash = inputs.GroupBy(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
-        if (clash is not null)
-            throw new ArgumentException($"images {string.Join(" and ", clash.Distinct())} would write the same outputs '{clash.Key}.*'; process them separately");
     }
 
     /// <summary>Each format goes through an atomic writer of the Imaging module.</summary>
