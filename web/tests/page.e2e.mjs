@@ -93,6 +93,11 @@ try {
   const status = await page.textContent('#status-text');
   check(/Done in/.test(status), 'the status says done', status);
 
+  // The input image's element may still be decoding its object URL when the status turns to done: wait for it (bounded).
+  await page.waitForFunction(() => {
+    const img = document.getElementById('input-image');
+    return img.complete && img.naturalWidth > 0;
+  }, null, { timeout: 10000 }).catch(() => {});
   const imageSize = await page.evaluate(() => [document.getElementById('input-image').naturalWidth, document.getElementById('input-image').naturalHeight]);
   check(imageSize[0] > 0 && imageSize[1] > 0, 'the input image is shown', imageSize.join('x'));
   for (const id of ['prior-canvas', 'refined-canvas']) {
