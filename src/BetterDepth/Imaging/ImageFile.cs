@@ -28,14 +28,7 @@ public static class ImageFile
             return (w, h);
         }
         if (!PngReader.HasSignature(bytes)) throw new InvalidFileException(path, "not a PNG or JPEG image");
-        // signature (8) + IHDR length (4) + "IHDR" (4) + width (4) + height (4)
-        if (bytes.Length < 24 || bytes[12] != (byte)'I' || bytes[13] != (byte)'H' || bytes[14] != (byte)'D' || bytes[15] != (byte)'R')
-            throw new InvalidFileException(path, "truncated PNG (no IHDR chunk)");
-        uint width = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(16));
-        uint height = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes.AsSpan(20));
-        if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
-            throw new InvalidFileException(path, $"invalid PNG size {width}x{height}");
-        return ((int)width, (int)height);
+        return PngReader.DeclaredSize(bytes, path);
     }
 
     /// <summary>True when the bytes start like a PNG or a JPEG.</summary>

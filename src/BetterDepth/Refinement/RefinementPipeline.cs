@@ -48,13 +48,12 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
             Advance();
 
             using var generator = new Generator((ulong)options.Seed, device);
-            int batch = batchSize;
             var denoiser = new LatentDenoiser(refiner) { Timings = timings, StepCompleted = progress is null ? null : Advance };
             // Every member's starting noise is drawn up front, so member k is the same whatever the batch size.
             using var noise = denoiser.InitialNoise(imageLatent, options.EnsembleSize, generator);
-            for (int first = 0; first < options.EnsembleSize; first += batch)
+            for (int first = 0; first < options.EnsembleSize; first += batchSize)
             {
-                int count = Math.Min(batch, options.EnsembleSize - first);
+                int count = Math.Min(batchSize, options.EnsembleSize - first);
                 using var start = noise[TensorIndex.Slice(first, first + count)];
                 using var latent = denoiser.Sample(imageLatent, conditionLatent, start, options.Steps, ct);
                 timings.Time("decode", () =>

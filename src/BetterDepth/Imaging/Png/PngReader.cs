@@ -104,13 +104,31 @@ public static class PngReader
 
     static int PassSize(int size, int start, int step) => size <= start ? 0 : (size - start + step - 1) / step;
 
+    /// <summary>
+    /// The width and height the IHDR chunk declares, read without decoding or the decode limit (a caller such as a
+    /// server applies its own bound to them): the first chunk of every valid PNG starts at byte 8.
+    /// </summary>
+    public static (int Width, int Height) DeclaredSize(ReadOnlySpan<byte> file, string path)
+    {
+        if (!HasSignature(file)) throw new InvalidFileException(path, "not a PNG file (wrong signature)");
+        if (file.Length < 24 || !file.Slice(12, 4).SequenceEqual("IHDR"u8))
+            throw new InvalidFileException(path, "truncated PNG (no IHDR chunk)");
+        return SizeOf(file.Slice(16, 8), (problem, inner) => new InvalidFileException(path, problem, inner));
+    }
+
+    static (int Width, int Height) SizeOf(ReadOnlySpan<byte> ihdr, Func<string, Exception?, InvalidFileException> bad)
+    {
+        uint width = BinaryPrimitives.ReadUInt32BigEndian(ihdr), height = BinaryPrimitives.ReadUInt32BigEndian(ihdr[4..]);
+        if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
+            throw bad($"invalid image size {width}x{height}", null);
+        return ((int)width, (int)height);
+    }
+
     static Header ParseHeader(ReadOnlySpan<byte> data, string path, Func<string, Exception?, InvalidFileException> bad)
     {
         if (data.Length != 13) throw bad($"IHDR has {data.Length} bytes, expected 13", null);
-        uint width = BinaryPrimitives.ReadUInt32BigEndian(data), height = BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
+        var (width, height) = SizeOf(data, bad);
         int bitDepth = data[8], colorType = data[9];
-        if (width == 0 || height == 0 || width > int.MaxValue || height > int.MaxValue)
-            throw bad($"invalid image size {width}x{height}", null);
         DecodeLimit.Check(width, height, path);
         bool validDepth = colorType switch
         {

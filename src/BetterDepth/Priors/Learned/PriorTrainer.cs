@@ -33,10 +33,11 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         var weightsPath = Path.Combine(outDir, WeightsFile);
         var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
 
-        var state = resume ? PriorTrainingState.TryLoad(outDir) : null;
-        if (resume && state is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
-        if (!resume && PriorTrainingState.TryLoad(outDir) is not null)
+        var existing = PriorTrainingState.TryLoad(outDir);
+        if (resume && existing is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
+        if (!resume && existing is not null)
             throw new ArgumentException($"{outDir} already holds a checkpoint: pass --resume to continue it or choose another folder");
+        var state = resume ? existing : null;
         if (state is not null) CheckCompatible(state, outDir);
 
         random.manual_seed(options.Seed);
