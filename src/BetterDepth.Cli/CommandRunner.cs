@@ -26,9 +26,30 @@ public static class CommandRunner
         }
         catch (Exception e) when (IsUserError(e))
         {
-            Console.Error.WriteLine($"error: {OneLine.Escape(e.Message)}");
+            Console.Error.WriteLine($"error: {Describe(e)}");
             return ExitBadInput;
         }
+    }
+
+    /// <summary>
+    /// A user error as one line. The project's own messages name the file already; .NET's file-system errors
+    /// ("Could not find file '...'") are put in the same words as the rest.
+    /// </summary>
+    public static string Describe(Exception e) => OneLine.Escape(e switch
+    {
+        FileNotFoundException { FileName: { } file } f when f.Message == $"Could not find file '{file}'." => $"{file}: no such file",
+        DirectoryNotFoundException d when RuntimePath(d.Message, "Could not find a part of the path") is { } path => $"{path}: no such file or folder",
+        UnauthorizedAccessException u when RuntimePath(u.Message, "Access to the path") is { } path =>
+            Directory.Exists(path) ? $"{path}: is a folder, not a file" : $"{path}: permission denied",
+        _ => e.Message,
+    });
+
+    /// <summary>The path quoted in a .NET message of the form "PREFIX '/the/path' ...".</summary>
+    static string? RuntimePath(string message, string prefix)
+    {
+        if (!message.StartsWith(prefix + " '", StringComparison.Ordinal)) return null;
+        int start = prefix.Length + 2, end = message.LastIndexOf('\'');
+        return end > start ? message[start..end] : null;
     }
 
     /// <summary>Errors caused by what the user gave us, as opposed to bugs in this program.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using BetterDepth.Cli.Commands;
+using BetterDepth.Imaging;
 
 namespace BetterDepth.Cli;
 
@@ -9,12 +10,33 @@ public static class Program
     {
         // before any command can load libtorch, which reads it once
         BetterDepth.Compute.OpenMpSpin.LimitBeforeLibtorchLoads();
-        return BuildRoot().Parse(args).Invoke();
+        return Run(args);
+    }
+
+    /// <summary>
+    /// Parses and runs a command line: a command line that does not parse is bad input like any other (one line on
+    /// stderr, exit code 2), not the whole help.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> args) => ParseOrExplain(args) is { } parse ? parse.Invoke() : CommandRunner.ExitBadInput;
+
+    /// <summary><see cref="Run(IReadOnlyList{string})"/> with a cancellation token of the caller's (Ctrl-C in a test).</summary>
+    public static Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellation) =>
+        ParseOrExplain(args) is { } parse ? parse.InvokeAsync(cancellationToken: cancellation) : Task.FromResult(CommandRunner.ExitBadInput);
+
+    static ParseResult? ParseOrExplain(IReadOnlyList<string> args)
+    {
+        var parse = BuildRoot().Parse(LegacySpellings.Rewrite(args, Console.Error));
+        if (ParseProblems.First(parse) is not { } problem) return parse;
+        Console.Error.WriteLine($"error: {OneLine.Escape(problem)}");
+        return null;
     }
 
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("BetterDepth: plug-and-play diffusion refinement of monocular depth (NeurIPS 2024), in .NET.");
+        var root = new RootCommand("BetterDepth: plug-and-play diffusion refinement of monocular depth (NeurIPS 2024), in .NET.")
+        {
+            HelpName = "betterdepth",
+        };
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());

@@ -14,7 +14,7 @@ public static class BenchCommand
         var sizes = new Option<string?>("--sizes") { Description = "Square image sizes in pixels, comma-separated (default 256,512,768; --quick: 256,512)" };
         var configs = new Option<string?>("--configs") { Description = "Model settings, comma-separated (default tiny,small; --quick: tiny)" };
         var quick = new Option<bool>("--quick") { Description = "Smoke run of about a minute: fewer repetitions, smaller defaults" };
-        var output = new Option<string>("--output") { Description = "Folder for bench-<timestamp>.json and latest.json", DefaultValueFactory = _ => Path.Combine("bench", "results") };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for bench-<timestamp>.json and latest.json", DefaultValueFactory = _ => Path.Combine("bench", "results") };
         var onnx = new Option<string?>("--onnx") { Description = "ONNX depth model to time as the prior (ONNX Runtime); default: the shipped learned prior, exported to ONNX for the run" };
         var refiner = new Option<string?>("--refiner")
         {

@@ -38,7 +38,8 @@ public static class DemoCommand
             var refinerPath = parse.GetValue(refiner) ?? ProjectPaths.DefaultRefiner;
             AnsiConsole.MarkupLine("[bold]BetterDepth demo[/]: the default weights are small models this project trained on its own " +
                                    "[yellow]synthetic scenes[/] (no pretrained weights can be downloaded here). They show the method, not real-world quality.");
-            AnsiConsole.MarkupLine("For real images use a real prior and refiner: [grey]betterdepth predict IMAGES --prior depth-anything-v2:model.onnx --refiner MARIGOLD_OR_BETTERDEPTH_FOLDER -o out[/]");
+            AnsiConsole.MarkupLine("For real images use a real prior: [grey]betterdepth predict IMAGES --prior depth-anything-v2:model.onnx -o out[/] " +
+                                   "(the default refiner has seen only synthetic scenes; `betterdepth train` makes others).");
             if (!Directory.Exists(refinerPath))
                 throw new DirectoryNotFoundException($"{refinerPath}: default refiner not found; train one with `betterdepth train --config configs/train/default.json` or pass --refiner");
 
@@ -69,21 +70,31 @@ public static class DemoCommand
         return command;
     }
 
+    /// <summary>Short labels, so that the table fits 80 columns; the arrow says which way is better.</summary>
     static readonly (string Key, string Label, bool Percent)[] Columns =
     [
-        (DepthMetrics.AbsRel, "AbsRel %", true), (DepthMetrics.Delta1, "delta1 %", true),
-        (DetailMetrics.DbeAccuracy, "DBE_acc px", false), (DetailMetrics.DbeCompleteness, "DBE_comp px", false),
-        (DetailMetrics.EdgePrecision, "edge P %", true), (DetailMetrics.EdgeRecall, "edge R %", true),
+        (DepthMetrics.AbsRel, "AbsRel%↓", true), (DepthMetrics.Delta1, "δ1%↑", true),
+        (DetailMetrics.DbeAccuracy, "DBE acc↓", false), (DetailMetrics.DbeCompleteness, "DBE comp↓", false),
+        (DetailMetrics.EdgePrecision, "edge P%↑", true), (DetailMetrics.EdgeRecall, "edge R%↑", true),
     ];
 
     static void PrintTable(ExperimentResult result, string priorSpec)
     {
-        var table = new Table().Title($"{result.Refined.EvaluatedCount} held-out synthetic scenes, least squares in disparity space");
+        AnsiConsole.MarkupLine(Markup.Escape(priorSpec == "learned" ? "prior: the project's learned CNN; refined: BetterDepth on it" : $"prior: {priorSpec}; refined: BetterDepth on it"));
+        AnsiConsole.Write(Table(result.Refined.EvaluatedCount, result.Prior.Means, result.Refined.Means));
+    }
+
+    /// <summary>Prior against refined, one row each.</summary>
+    public static Table Table(int scenes, MetricValues prior, MetricValues refined)
+    {
+        var table = new Table()
+            .Title($"{scenes} held-out synthetic scenes, least squares in disparity space")
+            .Caption("↓ lower is better, ↑ higher is better; DBE in pixels");
         table.AddColumn("");
         foreach (var c in Columns) table.AddColumn(new TableColumn(c.Label).RightAligned());
-        foreach (var (name, report) in new[] { (priorSpec == "learned" ? "prior (learned CNN)" : $"prior ({Markup.Escape(priorSpec)})", result.Prior), ("BetterDepth (refined)", result.Refined) })
-            table.AddRow([name, .. Columns.Select(c => Format(report.Means, c.Key, c.Percent))]);
-        AnsiConsole.Write(table);
+        foreach (var (name, means) in new[] { ("prior", prior), ("refined", refined) })
+            table.AddRow([name, .. Columns.Select(c => Format(means, c.Key, c.Percent))]);
+        return table;
     }
 
     static string Format(MetricValues means, string key, bool percent) =>

@@ -25,14 +25,11 @@ public static class EvalCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset folder (Marigold's extracted archive; default for a .json dataset: its folder)." };
         var predictions = new Option<string>("--predictions") { Description = "Folder of predictions: a/b/c.npy (or .pfm, 16-bit .png) for the split's RGB a/b/c.jpg.", Required = true };
         var split = new Option<string?>("--split") { Description = "Split file (default: the dataset's standard one, looked up in --data-dir)." };
-        var alignment = new Option<string?>("--alignment")
-        {
-            Description = "least_square | least_square_disparity | none (default: least_square_disparity for disparity predictions, least_square for depth).",
-        };
-        alignment.AcceptOnlyFromAmong("least_square", "least_square_disparity", "none");
-        var predictionsAre = new Option<string>("--predictions-are") { Description = "What the prediction files hold: disparity or depth.", DefaultValueFactory = _ => "disparity" };
-        predictionsAre.AcceptOnlyFromAmong("disparity", "depth");
-        var output = new Option<string?>("--output") { Description = "Output folder (default: eval-<dataset> in the current folder)." };
+        var alignment = new ChoiceOption<AlignmentMode?>("--alignment",
+            "Fit of each prediction to the ground truth (auto: least-square-disparity for disparity predictions, least-square for depth; Marigold's least_square names work too).",
+            "auto", ("auto", null), ("least-square", AlignmentMode.LeastSquare), ("least-square-disparity", AlignmentMode.LeastSquareDisparity), ("none", AlignmentMode.None));
+        var predictionsAre = ChoiceOption.ForEnum("--predictions-are", "What the prediction files hold.", PredictionContent.Disparity);
+        var output = new Option<string?>("--output", "-o") { Description = "Output folder (default: eval-<dataset> in the current folder)." };
         var detail = new Option<bool>("--detail") { Description = "Also compute detail metrics (DBE, edge precision/recall); always on for middlebury." };
         var strict = new Option<bool>("--strict") { Description = "Fail on the first missing or unreadable prediction instead of counting it." };
         var jobs = new Option<int>("--jobs") { Description = "Samples evaluated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
@@ -44,18 +41,17 @@ public static class EvalCommand
         command.SetAction((parseResult, ct) => CommandRunner.RunAsync(async ct =>
         {
             var data = EvaluationDataset.Open(parseResult.GetValue(dataset)!, parseResult.GetValue(dataDir), parseResult.GetValue(split));
-            var alignmentName = parseResult.GetValue(alignment);
             var options = new EvaluationOptions
             {
-                PredictionsAre = parseResult.GetValue(predictionsAre) == "depth" ? PredictionContent.Depth : PredictionContent.Disparity,
-                Alignment = alignmentName is null ? null : AlignmentNames.Parse(alignmentName),
+                PredictionsAre = predictionsAre.Value(parseResult),
+                Alignment = alignment.Value(parseResult),
                 DetailMetrics = parseResult.GetValue(detail) ? true : null,
                 Strict = parseResult.GetValue(strict),
                 MaxParallelism = parseResult.GetValue(jobs),
             };
             if (options.PredictionsAre == PredictionContent.Disparity && options.EffectiveAlignment == AlignmentMode.LeastSquare)
                 Console.Error.WriteLine("warning: disparity predictions are inverted to depth and fitted in depth space; the inverse of an " +
-                                        "affine-invariant disparity is not affine-invariant depth. Marigold aligns disparity predictors with least_square_disparity.");
+                                        "affine-invariant disparity is not affine-invariant depth. Marigold aligns disparity predictors with least-square-disparity (--alignment).");
             var outputDir = parseResult.GetValue(output) ?? $"eval-{data.Name}";
 
             var report = await ProgressBars.RunAsync($"eval {data.Name}",

@@ -16,7 +16,7 @@ public static class ExportPriorCommand
         {
             Description = $"Learned-prior weights: a prior.safetensors file or the folder holding one (default: the shipped {LearnedPrior.DefaultWeights})",
         };
-        var output = new Option<string>("--output") { Description = "ONNX file to write (replaced atomically)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "ONNX file to write (replaced atomically)", Required = true };
         var fixedSize = new Option<bool>("--fixed-size")
         {
             Description = "Fix the input height and width to the weights' working size, so every image is resized to it as the `learned` prior does (default: dynamic, multiples of 16)",
@@ -37,7 +37,7 @@ public static class ExportPriorCommand
         return command;
     }
 
-    /// <summary>A folder stands for its prior.safetensors (what train-prior writes into --out).</summary>
+    /// <summary>A folder stands for its prior.safetensors (what train-prior writes into --output).</summary>
     static string ResolveWeights(string? given)
     {
         if (given is null) return LearnedPrior.FindDefaultWeights();

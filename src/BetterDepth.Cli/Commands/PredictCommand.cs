@@ -27,7 +27,7 @@ public static class PredictCommand
         var refinerPath = new Option<string?>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json; default: models/refiner)" };
         var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
         var ensemble = new Option<int>("--ensemble") { Description = "Ensemble members", DefaultValueFactory = _ => 1 };
-        var reduce = new Option<string>("--reduce") { Description = "Ensemble reduction: median or mean", DefaultValueFactory = _ => "median" };
+        var reduce = ChoiceOption.ForEnum("--reduce", "Ensemble reduction", EnsembleReduction.Median);
         var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's training resolution, else 768)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial noise", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size") { Description = "Ensemble members per U-Net batch (0 = all)", DefaultValueFactory = _ => 0 };
@@ -49,12 +49,7 @@ public static class PredictCommand
             {
                 Steps = parse.GetValue(steps),
                 EnsembleSize = parse.GetValue(ensemble),
-                Reduction = parse.GetValue(reduce)!.ToLowerInvariant() switch
-                {
-                    "median" => EnsembleReduction.Median,
-                    "mean" => EnsembleReduction.Mean,
-                    var r => throw new ArgumentException($"--reduce must be median or mean, got '{r}'"),
-                },
+                Reduction = reduce.Value(parse),
                 ProcessingResolution = parse.GetValue(res) ?? RefinerModel.TrainedLongSide(refinerFolder) ?? DefaultProcessingResolution,
                 Seed = parse.GetValue(seed),
                 BatchSize = parse.GetValue(batch),
@@ -78,7 +73,8 @@ public static class PredictCommand
             if (shard is null && parse.GetValue(shardCount) is not null) throw new ArgumentException("--shards goes with --shard-from-env");
             var manifestFolder = parse.GetValue(manifestDir) ?? (shard is null ? null : Path.Combine(outDir, ShardedPrediction.DefaultManifestFolder));
             // checked before the models load: a typo in a path fails in a second, not after loading weights
-            var source = list is null ? ImageInputs.Stream(paths) : ImageInputs.FromList(list, parse.GetValue(inputRoot));
+            var skipped = new SkippedFiles();
+            var source = list is null ? ImageInputs.Stream(paths, skipped) : ImageInputs.FromList(list, parse.GetValue(inputRoot));
 
             TorchDevice.ConfigureThreads();
             using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
@@ -89,7 +85,8 @@ public static class PredictCommand
             var title = shard is { } s ? $"predict {s}" : "predict";
             var outcome = await ProgressBars.RunAsync(title, progress => Task.Run(() =>
                 run.Run(source, outDir, manifestFolder, CommandRunner.IsUserError, progress, ct), ct));
-            foreach (var (input, error) in outcome.Failed) Console.Error.WriteLine($"skipped: {OneLine.Escape(error.Message)}");
+            if (skipped.Summary() is { } walkNote) Console.Error.WriteLine(walkNote);
+            foreach (var (input, error) in outcome.Failed) Console.Error.WriteLine($"skipped: {CommandRunner.Describe(error)}");
             var skippedNote = outcome.SkippedExisting > 0 ? $", {outcome.SkippedExisting} already there" : "";
             var shardNote = shard is { } sh ? $" (shard {sh} of {outcome.InputsSeen} inputs)" : "";
             Console.WriteLine($"refined {outcome.Done} of {outcome.Done + outcome.SkippedExisting + outcome.Failed.Count} images{skippedNote} into {outDir}{shardNote}");

@@ -6,7 +6,7 @@ using BetterDepth.Refinement;
 namespace BetterDepth.Cli.Commands;
 
 /// <summary>
-/// <c>betterdepth prior --model SPEC IMAGE... --output DIR</c>: runs a depth prior (ONNX export, precomputed files, ...)
+/// <c>betterdepth prior [--prior SPEC] IMAGE... -o DIR</c>: runs a depth prior (ONNX export, precomputed files, ...)
 /// on images and writes its affine-invariant prediction in the requested formats. Unreadable images are reported and
 /// skipped; the exit code is 2 if any was.
 /// </summary>
@@ -16,13 +16,13 @@ public static class PriorCommand
 
     public static Command Create()
     {
-        var model = new Option<string>("--model")
+        var priorSpec = new Option<string>("--prior")
         {
             Description = "Prior spec: NAME:ARGUMENT (" + string.Join(", ", PriorRegistry.Names) + "), a .onnx file (preset inferred) or a folder of predictions (default: the shipped learned prior)",
             DefaultValueFactory = _ => "learned",
         };
         var images = new Argument<string[]>("images") { Description = "Input images (PNG or JPEG) or folders of them (walked recursively; outputs mirror the tree)", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output") { Description = "Output folder", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var formats = new Option<string>("--formats")
         {
             Description = "Comma-separated: npy (float32), pfm, png16 (min..max stretched to 0..65535), color (Spectral PNG)",
@@ -34,27 +34,25 @@ public static class PriorCommand
             DefaultValueFactory = _ => Environment.ProcessorCount,
         };
         var cache = new Option<string?>("--cache") { Description = "Cache predictions in this folder (keyed by image content and prior)" };
-        var fileKind = new Option<DepthKind>("--file-kind")
-        {
-            Description = "What precomputed prediction files hold (file prior)",
-            DefaultValueFactory = _ => DepthKind.AffineDisparity,
-        };
+        var fileKind = ChoiceOption.ForEnum("--file-kind", "What precomputed prediction files hold (file prior)", DepthKind.AffineDisparity);
 
         var command = new Command("prior", "Run a monocular depth prior on images and write its predictions.");
-        foreach (var o in new Option[] { model, output, formats, threads, cache, fileKind }) command.Options.Add(o);
+        foreach (var o in new Option[] { priorSpec, output, formats, threads, cache, fileKind }) command.Options.Add(o);
         command.Arguments.Add(images);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
             var wanted = ParseFormats(parse.GetValue(formats)!);
-            var inputs = ImageInputs.Expand(parse.GetValue(images)!);
+            var skipped = new SkippedFiles();
+            var inputs = ImageInputs.Expand(parse.GetValue(images)!, skipped);
+            if (skipped.Summary() is { } walkNote) Console.Error.WriteLine(walkNote);
             var outDir = parse.GetValue(output)!;
             var options = new PriorOptions
             {
                 Threads = parse.GetValue(threads),
                 CacheFolder = parse.GetValue(cache),
-                FileKind = parse.GetValue(fileKind),
+                FileKind = fileKind.Value(parse),
             };
-            using var prior = PriorRegistry.Create(parse.GetValue(model)!, options);
+            using var prior = PriorRegistry.Create(parse.GetValue(priorSpec)!, options);
             Directory.CreateDirectory(outDir);
 
             var failures = await ProgressBars.RunAsync($"prior {prior.Name}", progress => Task.Run(() =>
@@ -74,7 +72,7 @@ public static class PriorCommand
                     }
                     catch (Exception e) when (e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException)
                     {
-                        failed.Add(OneLine.Escape(e.Message)); // names the file already
+                        failed.Add(CommandRunner.Describe(e)); // names the file
                     }
                     progress.Report(new WorkProgress(i + 1, inputs.Count));
                 }

@@ -10,11 +10,11 @@ public static class SynthCommand
 {
     public static Command Create()
     {
-        var outOption = new Option<string>("--out") { Description = "Dataset folder to write (created if missing).", Required = true };
+        var outOption = new Option<string>("--output", "-o") { Description = "Dataset folder to write (created if missing).", Required = true };
         var countOption = new Option<int>("--count") { Description = "Number of scenes.", DefaultValueFactory = _ => 100 };
         var sizeOption = new Option<string>("--size") { Description = "Image size WxH.", DefaultValueFactory = _ => "640x480" };
         var seedOption = new Option<long>("--seed") { Description = "Run seed; scene i uses a seed derived from (seed, i).", DefaultValueFactory = _ => 0 };
-        var kindOption = new Option<string>("--kind") { Description = "indoor, outdoor or mixed (the seed chooses per scene).", DefaultValueFactory = _ => "mixed" };
+        var kindOption = ChoiceOption.ForEnum("--kind", "Scene kind (mixed: the seed chooses per scene).", SceneKind.Mixed);
         var testOption = new Option<double>("--test-fraction") { Description = "Share of scenes listed in test.txt instead of train.txt.", DefaultValueFactory = _ => 0.1 };
         var montageOption = new Option<string?>("--montage") { Description = "Also write a PNG contact sheet of the first scenes (RGB beside colour-mapped depth)." };
         var noAaOption = new Option<bool>("--no-antialias") { Description = "Skip sub-pixel rays at object edges in RGB (faster; depth is unaffected)." };
@@ -25,7 +25,7 @@ public static class SynthCommand
         {
             var (width, height) = ParseSize(parseResult.GetValue(sizeOption)!);
             var options = new SyntheticDatasetOptions(parseResult.GetValue(countOption), width, height, parseResult.GetValue(seedOption),
-                ParseKind(parseResult.GetValue(kindOption)!), parseResult.GetValue(testOption), !parseResult.GetValue(noAaOption));
+                kindOption.Value(parseResult), parseResult.GetValue(testOption), !parseResult.GetValue(noAaOption));
             options.Validate();
             string folder = parseResult.GetValue(outOption)!;
             var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -57,12 +57,4 @@ public static class SynthCommand
             return (w, h);
         throw new ArgumentException($"--size: expected WxH such as 640x480, got '{text}'");
     }
-
-    public static SceneKind ParseKind(string text) => text.ToLowerInvariant() switch
-    {
-        "indoor" => SceneKind.Indoor,
-        "outdoor" => SceneKind.Outdoor,
-        "mixed" => SceneKind.Mixed,
-        _ => throw new ArgumentException($"--kind: expected indoor, outdoor or mixed, got '{text}'"),
-    };
 }

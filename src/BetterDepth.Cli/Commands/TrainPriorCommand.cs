@@ -14,7 +14,7 @@ public static class TrainPriorCommand
     {
         var data = new Option<string?>("--data") { Description = "Synthetic dataset folder (written by `betterdepth synth`) with train.txt" };
         var synthetic = new Option<int?>("--synthetic-count") { Description = "Instead of --data: render this many synthetic scenes on the fly (seeds 0..N-1)" };
-        var outDir = new Option<string>("--out") { Description = "Output folder: prior.safetensors, optimizer.dat, state.json, train_log.csv", Required = true };
+        var outDir = new Option<string>("--output", "-o") { Description = "Output folder: prior.safetensors, optimizer.dat, state.json, train_log.csv", Required = true };
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 3000 };
         var batch = new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 8 };
         var lr = new Option<double>("--lr") { Description = "Peak Adam learning rate (warm-up, then cosine decay to 10%)", DefaultValueFactory = _ => 1e-3 };
@@ -24,7 +24,7 @@ public static class TrainPriorCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initial weights and batch order", DefaultValueFactory = _ => 0 };
         var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
-        var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --out" };
+        var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --output" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };

@@ -20,6 +20,7 @@ public static class Evaluator
         RequireGroundTruthFiles(dataset);
 
         var samples = dataset.Samples;
+        int foldersLeftOut = PredictionLocator.FoldersLeftOut(predictionsDir, samples, s => RgbFullPath(dataset, s));
         var detail = options.DetailMetrics ?? dataset.DetailMetricsByDefault;
         var outcomes = new (SampleResult? Result, SkippedSample? Skipped)[samples.Count];
         var clock = Stopwatch.StartNew();
@@ -30,7 +31,7 @@ public static class Evaluator
             Parallel.For(0, samples.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelism, CancellationToken = cancellation }, i =>
             {
                 cancellation.ThrowIfCancellationRequested();
-                outcomes[i] = EvaluateSample(dataset, samples[i], predictionsDir, options, detail);
+                outcomes[i] = EvaluateSample(dataset, samples[i], predictionsDir, foldersLeftOut, options, detail);
                 progress?.Report(new WorkProgress(Interlocked.Increment(ref done), samples.Count, samples[i].Id));
             });
         }
@@ -54,14 +55,16 @@ public static class Evaluator
             throw new FileNotFoundException($"{missing.Count} ground-truth file(s) of dataset \"{dataset.Name}\" not found, first: {missing[0]}", missing[0]);
     }
 
+    static string RgbFullPath(EvaluationDataset dataset, EvaluationSample sample) => Path.GetFullPath(Path.Combine(dataset.DataDir, sample.RgbPath));
+
     static (SampleResult?, SkippedSample?) EvaluateSample(EvaluationDataset dataset, EvaluationSample sample, string predictionsDir,
-                                                         EvaluationOptions options, bool detail)
+                                                         int foldersLeftOut, EvaluationOptions options, bool detail)
     {
         var gt = sample.LoadGroundTruth();
-        var predictionPath = PredictionLocator.Find(predictionsDir, sample, Path.GetFullPath(Path.Combine(dataset.DataDir, sample.RgbPath)));
+        var predictionPath = PredictionLocator.Find(predictionsDir, sample, RgbFullPath(dataset, sample), foldersLeftOut);
         if (predictionPath is null)
         {
-            var expected = PredictionLocator.Candidates(predictionsDir, sample)[0];
+            var expected = PredictionLocator.Candidates(predictionsDir, sample, foldersLeftOut)[0];
             if (options.Strict) throw new FileNotFoundException($"prediction for {sample.Id} not found: {expected} (or .pfm/.png)", expected);
             return (null, new SkippedSample(sample.Id, expected, SkipReason.MissingPrediction, "prediction not found"));
         }

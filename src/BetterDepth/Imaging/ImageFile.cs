@@ -31,6 +31,29 @@ public static class ImageFile
         return PngReader.DeclaredSize(bytes, path);
     }
 
+    /// <summary>
+    /// True when a PNG or JPEG declares a single grey channel (PNG colour types 0 and 4, as 16-bit depth maps are;
+    /// a one-component JPEG), read from its header without decoding. False for colour images and for files whose
+    /// header cannot be read, which decoding reports by name.
+    /// </summary>
+    public static bool DeclaresGrey(string path)
+    {
+        // Pipes and devices report no length, and opening one may block: leave them to the reader, as any unreadable file.
+        if (new FileInfo(path) is not { Exists: true, Length: > 0 }) return false;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            Span<byte> head = stackalloc byte[26];
+            head = head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
+            if (PngReader.HasSignature(head)) return PngReader.DeclaredColorType(head, path) is 0 or 4;
+            return JpegHeader.HasSignature(head) && JpegHeader.Components(stream, path) == 1;
+        }
+        catch (Exception e) when (e is InvalidFileException or IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True when the bytes start like a PNG or a JPEG.</summary>
     public static bool HasImageSignature(ReadOnlySpan<byte> bytes) => PngReader.HasSignature(bytes) || JpegHeader.HasSignature(bytes);
 

@@ -4,7 +4,7 @@ namespace BetterDepth.Tests.Cli;
 
 public class BenchCommandTests
 {
-    static int Bench(params string[] args) => Program.BuildRoot().Parse(["bench", .. args]).Invoke();
+    static int Bench(params string[] args) => Program.Run(["bench", .. args]);
 
     [Theory]
     [InlineData("--sizes", "100")]       // not a multiple of 16

@@ -7,7 +7,7 @@ namespace BetterDepth.Tests.Cli;
 
 public class EvalCommandTests
 {
-    static int Eval(params string[] args) => Program.BuildRoot().Parse(["eval", .. args]).Invoke();
+    static int Eval(params string[] args) => Program.Run(["eval", .. args]);
 
     /// <summary>Exact predictions (the plane, rounded like the 16-bit PNG) for a fake ScanNet, except the samples left out.</summary>
     static string ScanNetPredictions(FakeBenchmarks.Fake fake, params int[] leftOut)

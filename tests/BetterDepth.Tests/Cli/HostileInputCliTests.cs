@@ -24,7 +24,7 @@ public class HostileInputCliTests
             Console.SetError(captured);
             try
             {
-                int code = Program.BuildRoot().Parse(args).Invoke();
+                int code = Program.Run(args);
                 return (code, captured.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
             }
             finally { Console.SetError(saved); }

@@ -28,7 +28,7 @@ public class PredictCommandTests
         return (images, priors, refiner, root);
     }
 
-    static int Predict(params string[] args) => Program.BuildRoot().Parse(["predict", .. args]).Invoke();
+    static int Predict(params string[] args) => Program.Run(["predict", .. args]);
 
     [Fact]
     public void RefinesAFolderWritesEveryFormatAndSkipsACorruptImage()

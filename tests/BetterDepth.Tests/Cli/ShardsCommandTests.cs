@@ -10,7 +10,7 @@ namespace BetterDepth.Tests.Cli;
 [Collection(ConsoleDisplay.Name)]
 public class ShardsCommandTests
 {
-    static int Run(params string[] args) => Program.BuildRoot().Parse(args).Invoke();
+    static int Run(params string[] args) => Program.Run(args);
 
     [Fact]
     public void SummarizeExitsThreeUntilEveryInputIsCompleteAndWritesJson()

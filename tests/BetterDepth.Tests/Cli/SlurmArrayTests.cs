@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BetterDepth.Imaging;
 using BetterDepth.Priors.Learned;
 using BetterDepth.Refinement;
@@ -20,7 +19,7 @@ public class SlurmArrayTests
     const int Shards = 4, Victim = 2;
     static readonly TimeSpan JobTimeout = TimeSpan.FromMinutes(10);
 
-    static string Cli => Path.Combine(AppContext.BaseDirectory, "BetterDepth.Cli.dll");
+    static string Cli => ChildProcess.CliDll;
 
     static (string Prior, string Refiner) Models(string root)
     {
@@ -44,18 +43,6 @@ public class SlurmArrayTests
             images[stem] = image;
         }
         return images;
-    }
-
-    static (int Code, string Out, string Err) Exec(string file, IDictionary<string, string>? env, params string[] args)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
-        if (env is not null) foreach (var (k, v) in env) info.Environment[k] = v;
-        using var p = Process.Start(info)!;
-        var err = p.StandardError.ReadToEndAsync();
-        var output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output, err.Result);
     }
 
     static Dictionary<string, byte[]> Outputs(string dir) =>
@@ -83,7 +70,7 @@ public class SlurmArrayTests
         var blocking = victimStems[2];
         var blockingPath = Path.Combine(input, blocking + ".png");
         File.Delete(blockingPath);
-        Assert.Equal(0, Exec("mkfifo", null, blockingPath).Code);
+        Assert.Equal(0, ChildProcess.Exec("mkfifo", null, blockingPath).Code);
 
         using var slurm = LocalSlurm.Start();
         var env = new Dictionary<string, string>
@@ -94,7 +81,7 @@ public class SlurmArrayTests
             ["BD_CPUS"] = "", ["BD_MEM"] = "", ["BD_TIME"] = "",
         };
         var scripts = Path.Combine(TestData.RepoRoot, "scripts", "slurm");
-        var submit = Exec(Path.Combine(scripts, "submit.sh"), env, [Shards.ToString(), output, input, .. predictOptions]);
+        var submit = ChildProcess.Exec(Path.Combine(scripts, "submit.sh"), env, [Shards.ToString(), output, input, .. predictOptions]);
         Assert.True(submit.Code == 0, submit.Err + submit.Out);
         var job = submit.Out.Trim();
 
@@ -105,7 +92,7 @@ public class SlurmArrayTests
             JobTimeout, $"shard {Victim} to write its first outputs");
         Thread.Sleep(500);
         var pid = ShardManifest.Load(victimManifest).Pid;
-        Assert.Equal(0, Exec("kill", null, "-9", pid.ToString()).Code);
+        Assert.Equal(0, ChildProcess.Exec("kill", null, "-9", pid.ToString()).Code);
         slurm.WaitForJob(job, JobTimeout);
 
         var states = slurm.TaskStates(job);
@@ -116,10 +103,10 @@ public class SlurmArrayTests
 
         // the summary knows the shard is not done, and which index to rerun
         var cli = new[] { Cli, "shards", "summarize", output, "--inputs", input };
-        var incomplete = Exec("dotnet", null, cli);
+        var incomplete = ChildProcess.Exec("dotnet", null, cli);
         Assert.True(incomplete.Code == 3, incomplete.Out + incomplete.Err);
         Assert.Contains($"shard {Victim}/{Shards}", incomplete.Out);
-        Assert.Equal($"{Victim}", Exec("dotnet", null, [Cli, "shards", "summarize", output, "--rerun-indices"]).Out.Trim());
+        Assert.Equal($"{Victim}", ChildProcess.Exec("dotnet", null, [Cli, "shards", "summarize", output, "--rerun-indices"]).Out.Trim());
 
         // the image comes back; the rerun of the victim's index alone must write only what is missing
         File.Delete(blockingPath);
@@ -127,7 +114,7 @@ public class SlurmArrayTests
         var before = Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Where(f => !f.Contains("/.shards/"))
             .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), new FileInfo(f).Length));
         Assert.All(victimStems.Take(2), s => Assert.Contains(Path.Combine(output, s + ".npy"), before.Keys));
-        var resubmit = Exec(Path.Combine(scripts, "resubmit-failed.sh"), env, output);
+        var resubmit = ChildProcess.Exec(Path.Combine(scripts, "resubmit-failed.sh"), env, output);
         Assert.True(resubmit.Code == 0, resubmit.Err + resubmit.Out);
         var rerunJob = resubmit.Out.Trim();
         slurm.WaitForJob(rerunJob, JobTimeout);
@@ -137,7 +124,7 @@ public class SlurmArrayTests
         foreach (var (path, stamp) in before)
             Assert.Equal(stamp, (File.GetLastWriteTimeUtc(path), new FileInfo(path).Length));
         Assert.Empty(Directory.GetFiles(output, ".*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp")));
-        var complete = Exec("dotnet", null, cli);
+        var complete = ChildProcess.Exec("dotnet", null, cli);
         Assert.True(complete.Code == 0, complete.Out + complete.Err);
         Assert.Contains("complete", complete.Out);
 
@@ -153,7 +140,7 @@ public class SlurmArrayTests
         Assert.Equal(ManifestEntry.Done, rerun[blocking].Status);
 
         // and the outputs are those of one unsharded predict over the same inputs
-        var single = Exec("dotnet", null, [Cli, "predict", input, "-o", reference, .. predictOptions]);
+        var single = ChildProcess.Exec("dotnet", null, [Cli, "predict", input, "-o", reference, .. predictOptions]);
         Assert.True(single.Code == 0, single.Err + single.Out);
         var expected = Outputs(reference);
         var actual = Outputs(output);

@@ -9,14 +9,14 @@ public class SynthCommandTests
     public void WritesADatasetAndRejectsBadArguments()
     {
         string folder = TestData.NewTempDir("synth-cli");
-        int code = Program.BuildRoot().Parse(["synth", "--out", folder, "--count", "2", "--size", "40x30", "--seed", "9", "--kind", "outdoor"]).Invoke();
+        int code = Program.Run(["synth", "-o", folder, "--count", "2", "--size", "40x30", "--seed", "9", "--kind", "outdoor"]);
         Assert.Equal(0, code);
         Assert.Equal(2, File.ReadAllLines(Path.Combine(folder, "all.txt")).Length);
         Assert.True(File.Exists(Path.Combine(folder, "rgb", "000001.png")));
 
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["synth", "--out", folder, "--size", "40by30"]).Invoke());
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["synth", "--out", folder, "--kind", "forest"]).Invoke());
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["synth", "--out", folder, "--count", "0", "--size", "40x30"]).Invoke());
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["synth", "-o", folder, "--size", "40by30"]));
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["synth", "-o", folder, "--kind", "forest"]));
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["synth", "-o", folder, "--count", "0", "--size", "40x30"]));
     }
 
     [Theory]

@@ -9,7 +9,7 @@ namespace BetterDepth.Tests.Cli;
 [Collection(ConsoleDisplay.Name)]
 public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
 {
-    static int Train(params string[] args) => Program.BuildRoot().Parse(["train", .. args]).Invoke();
+    static int Train(params string[] args) => Program.Run(["train", .. args]);
 
     [Fact]
     public void TrainsStopsResumesAndRefusesToOverwrite()
@@ -33,7 +33,7 @@ public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
         var run = runs.NewRun("cli-cancel");
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        int code = await Program.BuildRoot().Parse(["train", "--config", config, "--run", run]).InvokeAsync(cancellationToken: cts.Token);
+        int code = await Program.RunAsync(["train", "--config", config, "--run", run], cts.Token);
         Assert.Equal(CommandRunner.ExitCancelled, code);
         Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
     }

@@ -6,6 +6,7 @@ using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;
+using Spectre.Console;
 using TorchSharp;
 
 namespace BetterDepth.Tests.Experiments;
@@ -86,14 +87,26 @@ public class RefinementExperimentTests
     public void DemoRunsOnAGivenRefinerAndFailsClearlyWithoutOne()
     {
         var outDir = TestData.NewTempDir("demo");
-        int code = Program.BuildRoot().Parse(["demo", "--output", outDir, "--count", "2", "--size", "48x36", "--refiner", TinyRefiner()]).Invoke();
+        var shown = new StringWriter();
+        var console = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(shown), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        AnsiConsole.Console.Profile.Width = 80;
+        int code;
+        try { code = Program.Run(["demo", "-o", outDir, "--count", "2", "--size", "48x36", "--refiner", TinyRefiner()]); }
+        finally { AnsiConsole.Console = console; }
         Assert.Equal(0, code);
+        // what a user reads in an 80-column terminal: nothing folded, no suggestion that a Marigold folder runs in predict
+        var lines = shown.ToString().Split('\n');
+        Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= 80, l));
+        Assert.Contains(lines, l => l.Contains("AbsRel%↓") && l.Contains("edge R%↑"));
+        Assert.Contains(lines, l => l.Trim('│', '|', ' ').StartsWith("refined ", StringComparison.Ordinal));
+        Assert.DoesNotContain("marigold", shown.ToString(), StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(outDir, "montage.png")));
         Assert.True(File.Exists(Path.Combine(outDir, "refined_summary.json")));
         var montage = ImageFile.ReadRgb(Path.Combine(outDir, "montage.png"));
         Assert.True(montage.Width >= 6 * 48);
 
         var missing = Path.Combine(outDir, "no-such-refiner");
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["demo", "--output", outDir, "--refiner", missing]).Invoke());
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["demo", "--output", outDir, "--refiner", missing]));
     }
 }

@@ -27,8 +27,8 @@ public class PriorCommandTests : IDisposable
         File.WriteAllBytes(bad, [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3]);
         var outDir = Path.Combine(dir, "out");
 
-        int code = Program.BuildRoot().Parse(["prior", "--model", $"depth-anything-v2:{model}", good, bad,
-            "--output", outDir, "--formats", "npy,pfm,png16,color", "--threads", "1"]).Invoke();
+        int code = Program.Run(["prior", "--prior", $"depth-anything-v2:{model}", good, bad,
+            "-o", outDir, "--formats", "npy,pfm,png16,color", "--threads", "1"]);
 
         Assert.Equal(CommandRunner.ExitBadInput, code); // one image was bad
         Assert.Empty(Directory.GetFiles(outDir, "broken*"));
@@ -49,7 +49,7 @@ public class PriorCommandTests : IDisposable
     public void Unknown_format_and_unknown_prior_are_bad_input()
     {
         var img = TestData.Real("nyu-crop", "rgb.jpg");
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["prior", "--model", TinyModel(), img, "--output", dir, "--formats", "tiff"]).Invoke());
-        Assert.Equal(CommandRunner.ExitBadInput, Program.BuildRoot().Parse(["prior", "--model", "nope:x", img, "--output", dir]).Invoke());
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["prior", "--prior", TinyModel(), img, "--output", dir, "--formats", "tiff"]));
+        Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["prior", "--prior", "nope:x", img, "--output", dir]));
     }
 }

@@ -14,7 +14,7 @@ public class ServeCommandTests
         var root = TestData.NewTempDir("serve-cli");
         var refiner = Path.Combine(root, "refiner");
         using (var model = RefinementTestModels.Tiny()) model.Save(refiner);
-        int Serve(params string[] args) => Program.BuildRoot().Parse(["serve", "--urls", "http://127.0.0.1:0", .. args]).Invoke();
+        int Serve(params string[] args) => Program.Run(["serve", "--urls", "http://127.0.0.1:0", .. args]);
         Assert.Equal(CommandRunner.ExitBadInput, Serve("--refiner", refiner, "--concurrency", "0"));
         Assert.Equal(CommandRunner.ExitBadInput, Serve("--refiner", refiner, "--max-upload-mb", "0"));
         Assert.Equal(CommandRunner.ExitBadInput, Serve("--refiner", refiner, "--keep-minutes", "-1"));

@@ -116,6 +116,14 @@ public static class PngReader
         return SizeOf(file.Slice(16, 8), (problem, inner) => new InvalidFileException(path, problem, inner));
     }
 
+    /// <summary>The colour type IHDR declares (0 grey, 2 RGB, 3 palette, 4 grey + alpha, 6 RGBA), from the first 26 bytes.</summary>
+    public static int DeclaredColorType(ReadOnlySpan<byte> file, string path)
+    {
+        DeclaredSize(file, path);
+        if (file.Length < 26) throw new InvalidFileException(path, "truncated PNG (IHDR cut short)");
+        return file[25];
+    }
+
     static (int Width, int Height) SizeOf(ReadOnlySpan<byte> ihdr, Func<string, Exception?, InvalidFileException> bad)
     {
         uint width = BinaryPrimitives.ReadUInt32BigEndian(ihdr), height = BinaryPrimitives.ReadUInt32BigEndian(ihdr[4..]);

@@ -10,7 +10,7 @@ public sealed class ExportPriorCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    static int Run(params string[] args) => Program.BuildRoot().Parse(["export-prior", .. args]).Invoke();
+    static int Run(params string[] args) => Program.Run(["export-prior", .. args]);
 
     [Fact]
     public void Weights_folder_exports_a_fixed_size_model_the_registry_loads()
