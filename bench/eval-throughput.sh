@@ -17,7 +17,7 @@ real="${BETTERDEPTH_REAL_RGBD:-$root/../shared/data/real-rgbd}/nyu-crop"
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
 start=$(date +%s.%N)
 "$root/betterdepth" eval --dataset nyu --data-dir "$work/data" --predictions "$work/predictions" \
-  --alignment least_square_disparity --jobs "$jobs" --output "$work/out" >/dev/null 2>&1
+  --alignment least-square-disparity --jobs "$jobs" --output "$work/out" >/dev/null 2>&1
 end=$(date +%s.%N)
 
 evaluated=$(grep -o '"count_evaluated": [0-9]*' "$work/out/summary.json" | grep -o '[0-9]*$')

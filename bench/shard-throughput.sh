@@ -21,7 +21,7 @@ dll="$root/src/BetterDepth.Cli/bin/Release/net10.0/BetterDepth.Cli.dll"
 bd() { dotnet "$dll" "$@"; }
 
 rm -rf "$tmp"; mkdir -p "$tmp"
-bd synth --out "$tmp/scenes" --count "$count" --size "$size" --seed 11 --kind mixed > /dev/null 2>&1
+bd synth -o "$tmp/scenes" --count "$count" --size "$size" --seed 11 --kind mixed > /dev/null 2>&1
 input="$tmp/scenes/rgb"
 
 prior=(--prior learned); prior_used=learned

@@ -13,7 +13,7 @@ out="$root/bench/results/synth-throughput.json"
 
 run() { # size count -> "wall user sys" (GNU time)
   rm -rf "$tmp"
-  /usr/bin/time -f "%e %U %S" -o "$tmp.time" "$root/betterdepth" synth --out "$tmp" --count "$2" --size "$1" --seed 1 --kind mixed > /dev/null 2>&1
+  /usr/bin/time -f "%e %U %S" -o "$tmp.time" "$root/betterdepth" synth -o "$tmp" --count "$2" --size "$1" --seed 1 --kind mixed > /dev/null 2>&1
   cat "$tmp.time"
 }
 

@@ -5,7 +5,7 @@
 // RGB images and normalised depth maps (from which the config's scaling_factor and shift_factor come), the round-trip
 // PSNR on the real samples, and encode/decode times at 256x192 and 768x576 (batch 1, float32, median of the runs).
 // Usage (from the repository root):
-//   ./betterdepth synth --out /tmp/taef2-synth --count 200 --size 256x192 --seed 424242
+//   ./betterdepth synth -o /tmp/taef2-synth --count 200 --size 256x192 --seed 424242
 //   dotnet run -c Release bench/taef2.cs -- /tmp/taef2-synth ../shared/data/real-rgbd [timing runs = 5]
 using System.Diagnostics;
 using BetterDepth.Compute;

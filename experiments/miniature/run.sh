@@ -15,7 +15,7 @@ rm -rf "$out/bin" && cp -r src/BetterDepth.Cli/bin/Release/net10.0 "$out/bin"
 bd() { dotnet "$root/$out/bin/BetterDepth.Cli.dll" "$@"; }
 
 if [ ! -f data/synth-160/dataset.json ]; then
-  bd synth --out data/synth-160 --count 1000 --size 160x120 --seed 7 --kind mixed --test-fraction 0.1
+  bd synth -o data/synth-160 --count 1000 --size 160x120 --seed 7 --kind mixed --test-fraction 0.1
 fi
 
 runs=("$@")
