@@ -23,7 +23,7 @@ public static class EvalCommand
             Required = true,
         };
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset folder (Marigold's extracted archive; default for a .json dataset: its folder)." };
-        var predictions = new Option<string>("--predictions") { Description = "Folder of predictions: a/b/c.npy (or .pfm, 16-bit .png) for the split's RGB a/b/c.jpg.", Required = true };
+        var predictions = new Option<string>("--predictions") { Description = "Folder of predictions: a/b/c.npy (or .pfm, 16-bit .png) for the split's RGB a/b/c.jpg, or b/c.npy as `predict a/` writes it.", Required = true };
         var split = new Option<string?>("--split") { Description = "Split file (default: the dataset's standard one, looked up in --data-dir)." };
         var alignment = new ChoiceOption<AlignmentMode?>("--alignment",
             "Fit of each prediction to the ground truth (auto: least-square-disparity for disparity predictions, least-square for depth; Marigold's least_square names work too).",
