@@ -26,13 +26,13 @@ public sealed class LearnedPrior : IDepthPrior
     /// <summary>Caches key on the weights' content, so retrained weights at the same path are not confused.</summary>
     public string CacheIdentity { get; }
 
-    /// <summary>Loads <paramref name="weightsPath"/> (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
+    /// <summary>Loads <paramref name="weightsPath"/>, a weights file or the folder holding one (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
     public LearnedPrior(string weightsPath, Device? device = null)
     {
         this.device = device ?? CPU;
-        WeightsPath = weightsPath;
-        model = PriorWeights.Load(weightsPath, this.device);
-        using (var stream = File.OpenRead(weightsPath))
+        WeightsPath = ResolveWeights(weightsPath);
+        model = PriorWeights.Load(WeightsPath, this.device);
+        using (var stream = File.OpenRead(WeightsPath))
             CacheIdentity = $"{Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16]}:{Config.Width}x{Config.Height}";
         model.eval();
     }
@@ -50,6 +50,14 @@ public sealed class LearnedPrior : IDepthPrior
                 if (File.Exists(candidate)) return candidate;
             }
         throw new FileNotFoundException($"default learned-prior weights {DefaultWeights} not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}; pass learned:PATH");
+    }
+
+    /// <summary>A folder stands for the <see cref="PriorTrainer.WeightsFile"/> in it (what train-prior writes, what models/prior-cnn holds).</summary>
+    public static string ResolveWeights(string path)
+    {
+        if (!Directory.Exists(path)) return path;
+        var file = Path.Combine(path, PriorTrainer.WeightsFile);
+        return File.Exists(file) ? file : throw new FileNotFoundException($"{path}: the folder holds no {PriorTrainer.WeightsFile}", file);
     }
 
     public DepthMap Predict(RgbImage image, CancellationToken ct = default)
