@@ -12,7 +12,10 @@ namespace BetterDepth.Priors.Learned;
 public sealed class LearnedPrior : IDepthPrior
 {
     /// <summary>The weights the project trained and ships, relative to the repository root.</summary>
-    public const string DefaultWeights = "models/prior-cnn/prior.safetensors";
+    public const string DefaultWeights = "models/prior-cnn/" + WeightsFile;
+
+    /// <summary>The weights' file name in a prior folder (what train-prior writes, what models/prior-cnn holds).</summary>
+    public const string WeightsFile = "prior.safetensors";
 
     readonly PriorCnn model;
     readonly Device device;
@@ -52,12 +55,12 @@ public sealed class LearnedPrior : IDepthPrior
         throw new FileNotFoundException($"default learned-prior weights {DefaultWeights} not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}; pass learned:PATH");
     }
 
-    /// <summary>A folder stands for the <see cref="PriorTrainer.WeightsFile"/> in it (what train-prior writes, what models/prior-cnn holds).</summary>
+    /// <summary>A folder stands for the <see cref="WeightsFile"/> in it.</summary>
     public static string ResolveWeights(string path)
     {
         if (!Directory.Exists(path)) return path;
-        var file = Path.Combine(path, PriorTrainer.WeightsFile);
-        return File.Exists(file) ? file : throw new FileNotFoundException($"{path}: the folder holds no {PriorTrainer.WeightsFile}", file);
+        var file = Path.Combine(path, WeightsFile);
+        return File.Exists(file) ? file : throw new FileNotFoundException($"{path}: the folder holds no {WeightsFile}", file);
     }
 
     public DepthMap Predict(RgbImage image, CancellationToken ct = default)

@@ -61,9 +61,9 @@ public class TrainingSourceTests
         random.manual_seed(8);
         using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
         var folder = TestData.NewTempDir();
-        PriorWeights.Save(model, Path.Combine(folder, PriorTrainer.WeightsFile));
+        PriorWeights.Save(model, Path.Combine(folder, LearnedPrior.WeightsFile));
         using (var prior = (LearnedPrior)PriorRegistry.Create("learned:" + folder))
-            Assert.Equal(Path.Combine(folder, PriorTrainer.WeightsFile), prior.WeightsPath);
+            Assert.Equal(Path.Combine(folder, LearnedPrior.WeightsFile), prior.WeightsPath);
         var empty = TestData.NewTempDir();
         var e = Assert.Throws<FileNotFoundException>(() => PriorRegistry.Create("learned:" + empty));
         Assert.Contains(empty, e.Message);
