@@ -15,8 +15,8 @@
 // Predictors:
 //   ramp                       disparity growing linearly from 0 on the top row to 1 on the bottom row
 //   PRIORSPEC                  anything PriorRegistry.Create accepts (learned:models/prior-cnn/prior.safetensors, an .onnx, ...), run on the RGB image
-//   refined:FOLDER[@PRIORSPEC] RefinementPipeline with the refiner FOLDER and that prior (default: learned), defaults as `betterdepth predict`
-//                              (2 DDIM steps, 1 ensemble member, median, the refiner's training resolution or 768, seed 0), on the CPU
+//   refined:FOLDER[@PRIORSPEC] BetterDepthPipeline over the refiner FOLDER and that prior (default: the one its refiner.json names),
+//                              with its refiner.json's defaults as `betterdepth predict` (models/refiner: 2 DDIM steps, 1 member, 256 px), seed 0, on the CPU
 //
 // Usage (from the repository root): dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--json FILE]
 // Exit codes: 0 done, 2 bad arguments or missing data, 1 anything else.
@@ -41,6 +41,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using BetterDepth;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
 using BetterDepth.Evaluation.Datasets;
@@ -236,8 +237,7 @@ sealed class Predictor : IDisposable
 {
     public required string Spec { get; init; }
     IDepthPrior? prior;
-    RefinerModel? refiner;
-    RefinementPipeline? pipeline;
+    BetterDepthPipeline? pipe;
 
     public static Predictor Create(string spec)
     {
@@ -247,30 +247,19 @@ sealed class Predictor : IDisposable
             var rest = spec["refined:".Length..];
             var at = rest.IndexOf('@');
             var folder = at < 0 ? rest : rest[..at];
-            var priorSpec = at < 0 ? "learned" : rest[(at + 1)..];
+            var priorSpec = at < 0 ? null : rest[(at + 1)..];
             if (folder.Length == 0) throw new ArgumentException($"predictor '{spec}': expected refined:FOLDER[@PRIORSPEC]");
             if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"predictor '{spec}': refiner folder not found: {folder}");
-            var predictor = new Predictor { Spec = spec };
-            try
-            {
-                TorchDevice.ConfigureThreads();
-                predictor.prior = PriorRegistry.Create(priorSpec);
-                predictor.refiner = RefinerModel.Load(folder, TorchDevice.Parse("cpu"));
-                // `betterdepth predict`'s defaults: 2 DDIM steps, 1 member, median, the refiner's training resolution
-                // (else 768), seed 0.
-                var options = new RefinementOptions { Steps = 2, EnsembleSize = 1, Seed = 0, ProcessingResolution = RefinerModel.TrainedLongSide(folder) ?? 768 };
-                options.Validate();
-                predictor.pipeline = new RefinementPipeline(predictor.prior, predictor.refiner, options);
-                return predictor;
-            }
-            catch { predictor.Dispose(); throw; }
+            TorchDevice.ConfigureThreads();
+            // `betterdepth predict`'s defaults: the folder's own (refiner.json), seed 0, on the CPU
+            return new Predictor { Spec = spec, pipe = BetterDepthPipeline.FromPretrained(folder, new PipelineOptions { Prior = priorSpec, Seed = 0 }) };
         }
         return new Predictor { Spec = spec, prior = PriorRegistry.Create(spec) };
     }
 
     public DepthMap Predict(RgbImage image, Sample sample)
     {
-        if (pipeline is not null) return pipeline.Run(image, sample.RgbPath).Refined;
+        if (pipe is not null) return pipe.Refine(image, sample.RgbPath).Refined;
         if (prior is not null) return prior.Predict(image, sample.RgbPath);
         // ramp: 0 on the top row, 1 on the bottom row
         var map = new DepthMap(image.Width, image.Height, DepthKind.AffineDisparity);
@@ -281,7 +270,7 @@ sealed class Predictor : IDisposable
 
     public void Dispose()
     {
-        refiner?.Dispose();
+        pipe?.Dispose();
         prior?.Dispose();
     }
 }

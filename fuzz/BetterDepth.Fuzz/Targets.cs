@@ -72,12 +72,12 @@ public static class Targets
         new("unet-config", "diffusers unet/config.json (UNetConfig.Parse)", (b, name) => UNetConfig.Parse(Text(b), name), "config.json"),
         new("vae-config", "diffusers vae/config.json (DiffusionModelConfig.AutoencoderLayout)", (b, name) => DiffusionModelConfig.AutoencoderLayout(Text(b), name), "config.json"),
         new("model-config", "model settings configs/models/NAME.json (DiffusionModelConfig.Parse)", (b, name) => DiffusionModelConfig.Parse(Text(b), name), "model.json"),
-        new("refiner-json", "a refiner folder's refiner.json (TrainedModelSetting, TrainedLongSide, then RefinerModel.Load of a folder holding only it)", (b, name) =>
+        new("refiner-json", "a refiner folder's refiner.json (TrainedModelSetting, RefinerDefaults.Read, then RefinerModel.Load of a folder holding only it)", (b, name) =>
         {
             var path = ToFile(b, name);
             var folder = Path.GetDirectoryName(path)!;
             Refusable(() => RefinerModel.TrainedModelSetting(folder), path);
-            Refusable(() => RefinerModel.TrainedLongSide(folder), path);
+            Refusable(() => RefinerDefaults.Read(folder), path);
             RefinerModel.Load(folder, CPU).Dispose();
         }, RefinerModel.ManifestName, Folder: "refiner"),
         new("train-config", "refiner training config (RefinerTrainingConfig.Load)", (b, name) => RefinerTrainingConfig.Load(ToFile(b, name)), "train.json"),

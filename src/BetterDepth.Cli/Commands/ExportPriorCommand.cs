@@ -26,7 +26,7 @@ public static class ExportPriorCommand
         foreach (var o in new Option[] { weights, output, fixedSize }) command.Options.Add(o);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(_ =>
         {
-            var source = ResolveWeights(parse.GetValue(weights));
+            var source = parse.GetValue(weights) is { } given ? LearnedPrior.ResolveWeights(given) : LearnedPrior.FindDefaultWeights();
             var target = parse.GetValue(output)!;
             bool isFixed = parse.GetValue(fixedSize);
             var config = PriorCnnOnnxExport.Export(source, target, isFixed);
@@ -35,14 +35,5 @@ public static class ExportPriorCommand
             return Task.FromResult(0);
         }, ct));
         return command;
-    }
-
-    /// <summary>A folder stands for its prior.safetensors (what train-prior writes into --output).</summary>
-    static string ResolveWeights(string? given)
-    {
-        if (given is null) return LearnedPrior.FindDefaultWeights();
-        if (!Directory.Exists(given)) return given;
-        var file = Path.Combine(given, Path.GetFileName(LearnedPrior.DefaultWeights));
-        return File.Exists(file) ? file : throw new FileNotFoundException($"--weights: {given} holds no {Path.GetFileName(file)}", file);
     }
 }

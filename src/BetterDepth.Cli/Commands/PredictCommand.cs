@@ -10,9 +10,6 @@ namespace BetterDepth.Cli.Commands;
 /// <summary><c>betterdepth predict</c>: refine the depth of images with a prior and a trained refiner.</summary>
 public static class PredictCommand
 {
-    /// <summary>Marigold's processing resolution, for refiners that do not record their own.</summary>
-    const int DefaultProcessingResolution = 768;
-
     public static Command Create()
     {
         var inputs = new Argument<string[]>("images") { Description = "Image files or folders (.png, .jpg); folders are walked and their tree is mirrored in the output", Arity = ArgumentArity.ZeroOrMore };
@@ -23,12 +20,12 @@ public static class PredictCommand
         var shardCount = new Option<int?>("--shards") { Description = "Number of shards N for --shard-from-env (needed for Kubernetes and when resubmitting some Slurm indices)" };
         var skipExisting = new Option<bool>("--skip-existing") { Description = "Skip an image when all the files it would write exist (outputs are written atomically, so existing files are whole)" };
         var manifestDir = new Option<string?>("--manifest-dir") { Description = "Where the shard writes its manifest shard-K-of-N.json (default with a shard: OUTPUT/.shards)" };
-        var prior = new Option<string>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path", DefaultValueFactory = _ => "learned" };
+        var prior = new Option<string?>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path (default: the prior the refiner's refiner.json names, else learned)" };
         var refinerPath = new Option<string?>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json; default: models/refiner)" };
-        var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
-        var ensemble = new Option<int>("--ensemble") { Description = "Ensemble members", DefaultValueFactory = _ => 1 };
+        var steps = new Option<int?>("--steps") { Description = "DDIM steps (default: the refiner's, else 2)" };
+        var ensemble = new Option<int?>("--ensemble") { Description = "Ensemble members (default: the refiner's, else 1)" };
         var reduce = ChoiceOption.ForEnum("--reduce", "Ensemble reduction", EnsembleReduction.Median);
-        var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's training resolution, else 768)" };
+        var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's, else its training resolution, else 768)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial noise", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size") { Description = "Ensemble members per U-Net batch (0 = all)", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -45,16 +42,17 @@ public static class PredictCommand
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
             var refinerFolder = parse.GetValue(refinerPath) ?? ProjectPaths.DefaultRefiner;
-            var options = new RefinementOptions
+            var settings = new PipelineOptions
             {
+                Prior = parse.GetValue(prior),
+                Device = parse.GetValue(device)!,
                 Steps = parse.GetValue(steps),
                 EnsembleSize = parse.GetValue(ensemble),
                 Reduction = reduce.Value(parse),
-                ProcessingResolution = parse.GetValue(res) ?? RefinerModel.TrainedLongSide(refinerFolder) ?? DefaultProcessingResolution,
+                ProcessingResolution = parse.GetValue(res),
                 Seed = parse.GetValue(seed),
                 BatchSize = parse.GetValue(batch),
             };
-            options.Validate();
             var writer = new PredictionWriter(OutputFormatsParser.Parse(parse.GetValue(formats)!),
                 parse.GetValue(intrinsics) is { } k ? CameraIntrinsics.Load(k) : null, savePrior: parse.GetValue(savePrior));
             var outDir = parse.GetValue(output)!;
@@ -77,10 +75,9 @@ public static class PredictCommand
             var source = list is null ? ImageInputs.Stream(paths, skipped) : ImageInputs.FromList(list, parse.GetValue(inputRoot));
 
             TorchDevice.ConfigureThreads();
-            using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
-            using var refiner = RefinerModel.Load(refinerFolder, TorchDevice.Parse(parse.GetValue(device)!));
-            var pipeline = new RefinementPipeline(depthPrior, refiner, options);
-            var run = new ShardedPrediction(pipeline, writer, shard ?? ShardSpec.Whole, parse.GetValue(skipExisting), withUncertainty: options.EnsembleSize > 1);
+            using var pipe = BetterDepthPipeline.FromPretrained(refinerFolder, settings);
+            var run = new ShardedPrediction(pipe.AsRefinementPipeline(), writer, shard ?? ShardSpec.Whole, parse.GetValue(skipExisting),
+                withUncertainty: pipe.Options.EnsembleSize > 1);
 
             var title = shard is { } s ? $"predict {s}" : "predict";
             var outcome = await ProgressBars.RunAsync(title, progress => Task.Run(() =>

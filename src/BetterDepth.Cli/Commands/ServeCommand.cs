@@ -9,15 +9,13 @@ namespace BetterDepth.Cli.Commands;
 /// <summary><c>betterdepth serve</c>: the web page and JSON API (docs/serve.md) over one loaded prior and refiner.</summary>
 public static class ServeCommand
 {
-    const int DefaultProcessingResolution = 768;
-
     public static Command Create()
     {
-        var prior = new Option<string>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path", DefaultValueFactory = _ => "learned" };
+        var prior = new Option<string?>("--prior") { Description = "Depth prior: a name (" + string.Join(", ", PriorRegistry.Names) + ") or an ONNX model path (default: the prior the refiner's refiner.json names, else learned)" };
         var refinerPath = new Option<string?>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json; default: models/refiner)" };
-        var steps = new Option<int>("--steps") { Description = "Default DDIM steps (the page can change it)", DefaultValueFactory = _ => 2 };
-        var ensemble = new Option<int>("--ensemble") { Description = "Default ensemble members", DefaultValueFactory = _ => 1 };
-        var res = new Option<int?>("--processing-res") { Description = "Default long side at which prior and refiner run (default: the refiner's training resolution, else 768)" };
+        var steps = new Option<int?>("--steps") { Description = "Default DDIM steps, which the page can change (default: the refiner's, else 2)" };
+        var ensemble = new Option<int?>("--ensemble") { Description = "Default ensemble members (default: the refiner's, else 1)" };
+        var res = new Option<int?>("--processing-res") { Description = "Default long side at which prior and refiner run (default: the refiner's, else its training resolution, else 768)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (loopback by default; 0.0.0.0 exposes the server to the network)", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest upload accepted, in MB", DefaultValueFactory = _ => 20 };
@@ -36,12 +34,15 @@ public static class ServeCommand
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
             var refinerFolder = parse.GetValue(refinerPath) ?? ProjectPaths.DefaultRefiner;
-            var defaults = new RefinementOptions
+            var pipelineOptions = new PipelineOptions
             {
+                Prior = parse.GetValue(prior),
+                Device = parse.GetValue(device)!,
                 Steps = parse.GetValue(steps),
                 EnsembleSize = parse.GetValue(ensemble),
-                ProcessingResolution = parse.GetValue(res) ?? RefinerModel.TrainedLongSide(refinerFolder) ?? DefaultProcessingResolution,
+                ProcessingResolution = parse.GetValue(res),
             };
+            var (priorSpec, defaults) = pipelineOptions.Resolve(RefinerDefaults.Read(refinerFolder));
             var settings = new ServeSettings
             {
                 Urls = parse.GetValue(urls)!.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
@@ -54,16 +55,15 @@ public static class ServeCommand
                 MaxProcessingResolution = parse.GetValue(maxRes),
                 WorkFolder = parse.GetValue(workDir),
                 Defaults = defaults,
-                PriorName = parse.GetValue(prior)!,
+                PriorName = priorSpec,
                 RefinerName = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(refinerFolder))),
                 Log = line => Console.Error.WriteLine($"[serve] {line}"),
             };
             settings.Validate();
 
             TorchDevice.ConfigureThreads();
-            using var depthPrior = PriorRegistry.Create(parse.GetValue(prior)!);
-            using var refiner = RefinerModel.Load(refinerFolder, TorchDevice.Parse(parse.GetValue(device)!));
-            await using var host = await ServeHost.StartAsync(depthPrior, refiner, settings, ct);
+            using var pipe = BetterDepthPipeline.FromPretrained(refinerFolder, pipelineOptions);
+            await using var host = await ServeHost.StartAsync(pipe.Prior, pipe.Refiner, settings, ct);
             foreach (var url in host.Urls) Console.WriteLine($"serving on {url} (prior {settings.PriorName}, refiner {settings.RefinerName}); Ctrl-C stops");
             try { await Task.Delay(Timeout.Infinite, ct); }
             catch (OperationCanceledException) { }

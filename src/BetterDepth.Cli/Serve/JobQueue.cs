@@ -235,7 +235,7 @@ public sealed class JobQueue : IAsyncDisposable
             var ct = linked.Token;
             var image = job.Image ?? throw new InvalidOperationException("job has no image");
             var pipeline = new RefinementPipeline(prior, refiner, job.Options);
-            var result = pipeline.Run(image, null, ct, new InlineProgress(p => job.Progress = p));
+            var result = pipeline.Run(image, null, ct, new InlineProgress(p => job.Progress = (double)p.Done / p.Total));
             ct.ThrowIfCancellationRequested();
             files = JobOutputs.Write(job.Folder, image, result);
             state = JobState.Done;
@@ -342,8 +342,8 @@ public sealed class JobQueue : IAsyncDisposable
     }
 
     /// <summary>Reports on the calling thread (Progress&lt;T&gt; would post to the thread pool and arrive late).</summary>
-    sealed class InlineProgress(Action<double> report) : IProgress<double>
+    sealed class InlineProgress(Action<WorkProgress> report) : IProgress<WorkProgress>
     {
-        public void Report(double value) => report(value);
+        public void Report(WorkProgress value) => report(value);
     }
 }

@@ -109,7 +109,7 @@ static class PixelKernels
     }
 
     /// <summary>
-    /// Colour levels: 0 where <paramref name="usable"/> says no, else 1 + the position of (v - lo) * scale rounded half
+    /// Colour levels: 0 where a value is unusable (not finite, or not positive with <paramref name="positiveOnly"/>), else 1 + the position of (v - lo) * scale rounded half
     /// up and clamped to 0..levelCount - 1, the difference taken in float and the rest in double, as the scalar code.
     /// </summary>
     public static void Levels(ReadOnlySpan<float> values, float lo, double scale, int levelCount, bool positiveOnly, Span<ushort> levels)

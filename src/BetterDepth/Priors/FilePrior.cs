@@ -4,8 +4,8 @@ namespace BetterDepth.Priors;
 
 /// <summary>
 /// Precomputed predictions: for image key <c>a/b/c.png</c> reads <c>folder/a/b/c.npy</c>, <c>.pfm</c> or <c>.png</c>
-/// (16-bit, times <paramref name="metresPerUnit"/>), first found wins. Absolute image paths are made relative to
-/// <paramref name="imageRoot"/> when they lie under it, otherwise only the file name is used. Predictions of another
+/// (16-bit, times the constructor's <c>metresPerUnit</c>), first found wins. Absolute image paths are made relative to
+/// <c>imageRoot</c> when they lie under it, otherwise only the file name is used. Predictions of another
 /// size are resized (bilinear) to the image.
 /// </summary>
 public sealed class FilePrior : IDepthPrior

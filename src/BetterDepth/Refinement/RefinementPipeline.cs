@@ -15,14 +15,14 @@ namespace BetterDepth.Refinement;
 public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, RefinementOptions options)
 {
     /// <param name="imageKey">The image's path, for priors that look predictions up per file (file prior); others ignore it.</param>
-    /// <param name="progress">Fraction of the work done (0..1): after the prior, the encoding, each denoising step and each decode.</param>
-    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default, IProgress<double>? progress = null)
+    /// <param name="progress">Units of work done: one after the prior, one after the encoding, one per denoising step and one per decode.</param>
+    public RefinementResult Run(RgbImage image, string? imageKey = null, CancellationToken ct = default, IProgress<WorkProgress>? progress = null)
     {
         options.Validate();
         int batchSize = options.BatchSize == 0 ? options.EnsembleSize : Math.Min(options.BatchSize, options.EnsembleSize);
         int batches = (options.EnsembleSize + batchSize - 1) / batchSize;
-        double units = 2 + batches * (options.Steps + 1), done = 0;
-        void Advance() => progress?.Report(Math.Min(1, ++done / units));
+        long units = 2 + batches * (options.Steps + 1), done = 0;
+        void Advance() => progress?.Report(new WorkProgress(Math.Min(units, ++done), units));
         var timings = new StageTimings();
         var size = ProcessingSize.For(image.Width, image.Height, options.ProcessingResolution, refiner.Autoencoder.DownscaleFactor);
 
@@ -83,7 +83,8 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
             ResizeBack(refined, image),
             ResizeBack(priorDepth, image),
             uncertainty is null ? null : ResizeBack(uncertainty, image),
-            timings));
+            timings,
+            image));
     }
 
     /// <summary>Edge-replicates the bottom and right so the autoencoder's factor divides both sides.</summary>

@@ -135,20 +135,6 @@ public sealed class RefinerModel : IDisposable
         return File.Exists(path) ? FromManifest(path, json => (json as JsonObject)?["training"]?["model"]?.GetValue<string>()) : null;
     }
 
-    /// <summary>
-    /// The processing resolution (long side) a refiner folder was trained at, from refiner.json's training.resolution
-    /// ("WxH"); null if it does not say. Running at the training resolution is what its figures were measured at.
-    /// </summary>
-    public static int? TrainedLongSide(string folder)
-    {
-        var path = Path.Combine(folder, ManifestName);
-        if (!File.Exists(path)) return null;
-        var text = FromManifest(path, json => (json as JsonObject)?["training"]?["resolution"]?.GetValue<string>());
-        var parts = text?.Split('x');
-        return parts is [var w, var h] && int.TryParse(w, out var width) && int.TryParse(h, out var height) && width > 0 && height > 0
-            ? Math.Max(width, height) : null;
-    }
-
     static (Conditioning Conditioning, bool ConditionSkip) ReadManifest(string path) => FromManifest(path, node =>
     {
         var json = node as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
@@ -164,13 +150,13 @@ public sealed class RefinerModel : IDisposable
     });
 
     /// <summary>Reads refiner.json with <paramref name="read"/>; malformed JSON or a value of the wrong type names the file.</summary>
-    static T FromManifest<T>(string path, Func<JsonNode?, T> read)
+    internal static T FromManifest<T>(string path, Func<JsonNode?, T> read)
     {
         try
         {
             return read(JsonNode.Parse(File.ReadAllText(path), documentOptions: ConfigJson.NoDuplicates));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException) { throw new InvalidFileException(path, e.Message, e); }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException) { throw new InvalidFileException(path, e.Message, e); }
     }
 
     static int LatentChannelsOf(string vaeConfigPath) =>

@@ -115,7 +115,7 @@ public sealed class LocalSlurm : IDisposable
             Code == 0 ? this : throw new InvalidOperationException($"{what} exited with {Code}: {Err.Trim()} {Out.Trim()}");
     }
 
-    /// <summary>Runs a program with SLURM_CONF pointing to this cluster (plus <paramref name="env"/>).</summary>
+    /// <summary>Runs a program with SLURM_CONF pointing to this cluster (see the overload with extra environment variables).</summary>
     public Result Run(string file, params string[] args) => Run(file, null, args);
 
     public Result Run(string file, IDictionary<string, string>? env, params string[] args)

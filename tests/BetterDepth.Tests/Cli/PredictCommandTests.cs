@@ -31,6 +31,26 @@ public class PredictCommandTests
     static int Predict(params string[] args) => Program.Run(["predict", .. args]);
 
     [Fact]
+    public void WithoutPriorOrSettingsTheRefinerFoldersDefaultsAreUsed()
+    {
+        var (images, priors, refiner, root) = Setup();
+        // the folder names a file prior beside itself and the input size: no --prior, no --processing-res
+        var manifest = Path.Combine(refiner, RefinerModel.ManifestName);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifest))!.AsObject();
+        json["defaults"] = System.Text.Json.Nodes.JsonNode.Parse("""{"prior": {"kind": "file", "path": "../priors"}, "denoising_steps": 1, "processing_resolution": 0}""");
+        File.WriteAllText(manifest, json.ToJsonString());
+        var output = Path.Combine(root, "out");
+        Assert.Equal(0, Predict(images, "--refiner", refiner, "--formats", "npy", "--save-prior", "-o", output));
+        foreach (var stem in new[] { "a", "sub/b" })
+            Assert.Equal(DepthFile.ReadNpy(Path.Combine(priors, stem + ".npy"), DepthKind.AffineDisparity).Values,
+                DepthFile.ReadNpy(Path.Combine(output, stem + "_prior.npy"), DepthKind.AffineDisparity).Values);
+
+        // an option still overrides the folder: a prior that finds nothing fails every image
+        var elsewhere = TestData.NewTempDir("no-priors");
+        Assert.Equal(CommandRunner.ExitBadInput, Predict(images, "--refiner", refiner, "--prior", "file:" + elsewhere, "-o", Path.Combine(root, "out2")));
+    }
+
+    [Fact]
     public void RefinesAFolderWritesEveryFormatAndSkipsACorruptImage()
     {
         var (images, priors, refiner, root) = Setup();

@@ -59,4 +59,10 @@ public sealed record AutoencoderKLConfig
 
     /// <summary>Reads a diffusers config.json; bad JSON or unsupported values -> InvalidFileException.</summary>
     public static AutoencoderKLConfig Load(string path) => ConfigJson.Load(path, Parse);
+
+    /// <summary>
+    /// The config as diffusers reads it. Null fields are left out: diffusers' AutoencoderKL computes its tile size from
+    /// sample_size and fails on None, while a missing one takes its default.
+    /// </summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ConfigJson.Indented);
 }

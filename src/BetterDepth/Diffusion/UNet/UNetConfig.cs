@@ -122,16 +122,28 @@ public sealed record UNetConfig
     /// <summary>Reads a diffusers config.json; bad JSON or unsupported values -> InvalidFileException.</summary>
     public static UNetConfig Load(string path) => ConfigJson.Load(path, Parse);
 
-    public string ToJson() => JsonSerializer.Serialize(this, ConfigJson.Indented);
+    /// <summary>
+    /// The config as diffusers writes and reads it. diffusers refuses <c>num_attention_heads</c> (a ValueError since its
+    /// naming mix-up), so the heads are written as <c>attention_head_dim</c>, which it reads as heads for these blocks.
+    /// </summary>
+    public string ToJson() => JsonSerializer.Serialize(this with { AttentionHeadDim = NumAttentionHeads ?? AttentionHeadDim, NumAttentionHeads = null }, ConfigJson.Indented);
 }
 
-/// <summary>diffusers writes some per-block settings either as one number or as a list.</summary>
+/// <summary>
+/// Per-block settings, which diffusers takes as one number for every block or as a list of one entry per block. A
+/// number is read as a one-entry array and written back as a number: diffusers broadcasts only a bare number, and a
+/// one-entry list for several blocks fails there (IndexError for transformer_layers_per_block, ValueError for
+/// attention_head_dim).
+/// </summary>
 public sealed class IntOrArrayConverter : JsonConverter<int[]>
 {
     public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.Number ? [reader.GetInt32()] : JsonSerializer.Deserialize<int[]>(ref reader, options)
             ?? throw new JsonException("expected a number or a list of numbers");
 
-    public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options) =>
-        JsonSerializer.Serialize(writer, value, options);
+    public override void Write(Utf8JsonWriter writer, int[] value, JsonSerializerOptions options)
+    {
+        if (value.Length == 1) writer.WriteNumberValue(value[0]);
+        else JsonSerializer.Serialize(writer, value, options);
+    }
 }

@@ -115,7 +115,7 @@ public sealed class DiffusersCheckpoint : IDisposable
         switch (autoencoder)
         {
             case AutoencoderKL vae:
-                var vaeJson = JsonSerializer.SerializeToNode(vae.Config)!.AsObject();
+                var vaeJson = JsonNode.Parse(vae.Config.ToJson())!.AsObject();
                 vaeJson.Insert(0, "_class_name", "AutoencoderKL");
                 File.WriteAllText(Path.Combine(vaeDir, "config.json"), vaeJson.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
                 WeightLoader.Save(vae, Path.Combine(vaeDir, WeightsName));

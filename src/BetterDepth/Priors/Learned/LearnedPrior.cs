@@ -12,7 +12,10 @@ namespace BetterDepth.Priors.Learned;
 public sealed class LearnedPrior : IDepthPrior
 {
     /// <summary>The weights the project trained and ships, relative to the repository root.</summary>
-    public const string DefaultWeights = "models/prior-cnn/prior.safetensors";
+    public const string DefaultWeights = "models/prior-cnn/" + WeightsFile;
+
+    /// <summary>The weights' file name in a prior folder (what train-prior writes, what models/prior-cnn holds).</summary>
+    public const string WeightsFile = "prior.safetensors";
 
     readonly PriorCnn model;
     readonly Device device;
@@ -26,13 +29,13 @@ public sealed class LearnedPrior : IDepthPrior
     /// <summary>Caches key on the weights' content, so retrained weights at the same path are not confused.</summary>
     public string CacheIdentity { get; }
 
-    /// <summary>Loads <paramref name="weightsPath"/> (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
+    /// <summary>Loads <paramref name="weightsPath"/>, a weights file or the folder holding one (bad, missing or mismatched weights: <see cref="InvalidFileException"/>).</summary>
     public LearnedPrior(string weightsPath, Device? device = null)
     {
         this.device = device ?? CPU;
-        WeightsPath = weightsPath;
-        model = PriorWeights.Load(weightsPath, this.device);
-        using (var stream = File.OpenRead(weightsPath))
+        WeightsPath = ResolveWeights(weightsPath);
+        model = PriorWeights.Load(WeightsPath, this.device);
+        using (var stream = File.OpenRead(WeightsPath))
             CacheIdentity = $"{Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16]}:{Config.Width}x{Config.Height}";
         model.eval();
     }
@@ -50,6 +53,14 @@ public sealed class LearnedPrior : IDepthPrior
                 if (File.Exists(candidate)) return candidate;
             }
         throw new FileNotFoundException($"default learned-prior weights {DefaultWeights} not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}; pass learned:PATH");
+    }
+
+    /// <summary>A folder stands for the <see cref="WeightsFile"/> in it.</summary>
+    public static string ResolveWeights(string path)
+    {
+        if (!Directory.Exists(path)) return path;
+        var file = Path.Combine(path, WeightsFile);
+        return File.Exists(file) ? file : throw new FileNotFoundException($"{path}: the folder holds no {WeightsFile}", file);
     }
 
     public DepthMap Predict(RgbImage image, CancellationToken ct = default)

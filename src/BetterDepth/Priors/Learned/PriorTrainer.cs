@@ -19,7 +19,7 @@ namespace BetterDepth.Priors.Learned;
 /// </summary>
 public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
 {
-    public const string WeightsFile = "prior.safetensors";
+    public const string WeightsFile = LearnedPrior.WeightsFile;
     public const string OptimizerFile = "optimizer.dat";
     public const string LogFile = "train_log.csv";
 

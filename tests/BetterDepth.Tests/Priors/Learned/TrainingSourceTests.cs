@@ -54,4 +54,18 @@ public class TrainingSourceTests
         Assert.All(map.Values, v => Assert.True(v > 0 && float.IsFinite(v), "softplus output must be positive"));
         Assert.Throws<InvalidFileException>(() => PriorRegistry.Create("learned:" + path + ".missing"));
     }
+
+    [Fact]
+    public void AFolderStandsForItsWeightsFile()
+    {
+        random.manual_seed(8);
+        using var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        var folder = TestData.NewTempDir();
+        PriorWeights.Save(model, Path.Combine(folder, LearnedPrior.WeightsFile));
+        using (var prior = (LearnedPrior)PriorRegistry.Create("learned:" + folder))
+            Assert.Equal(Path.Combine(folder, LearnedPrior.WeightsFile), prior.WeightsPath);
+        var empty = TestData.NewTempDir();
+        var e = Assert.Throws<FileNotFoundException>(() => PriorRegistry.Create("learned:" + empty));
+        Assert.Contains(empty, e.Message);
+    }
 }

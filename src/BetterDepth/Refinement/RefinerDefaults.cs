@@ -1,0 +1,72 @@
+using System.Text.Json.Nodes;
+using BetterDepth.Imaging;
+
+namespace BetterDepth.Refinement;
+
+/// <summary>
+/// How a refiner folder asks to be run, from the <c>defaults</c> object of its refiner.json (diffusers' Marigold
+/// pipelines keep the same in model_index.json as default_denoising_steps and default_processing_resolution):
+/// <code>
+/// "defaults": {
+///   "prior": { "kind": "learned", "path": "../prior-cnn" },
+///   "denoising_steps": 2, "ensemble_size": 1, "processing_resolution": 256
+/// }
+/// </code>
+/// The prior's path is relative to the refiner folder, so the folder works from any working directory and moves
+/// together with its prior. Every field is optional; without a processing resolution the training resolution
+/// (<c>training.resolution</c>, "WxH") stands in, since that is what the folder's figures were measured at.
+/// </summary>
+public sealed record RefinerDefaults
+{
+    /// <summary>A prior spec for <see cref="Priors.PriorRegistry"/> (its path made absolute), or null.</summary>
+    public string? Prior { get; init; }
+    public int? Steps { get; init; }
+    public int? EnsembleSize { get; init; }
+    public int? ProcessingResolution { get; init; }
+
+    public static readonly RefinerDefaults None = new();
+
+    /// <summary>The folder's defaults; a folder without refiner.json (a bare diffusers checkpoint) has none.</summary>
+    public static RefinerDefaults Read(string folder)
+    {
+        var path = Path.Combine(folder, RefinerModel.ManifestName);
+        if (!File.Exists(path)) return None;
+        return RefinerModel.FromManifest(path, node =>
+        {
+            var manifest = node as JsonObject ?? throw new InvalidFileException(path, "not a JSON object");
+            var trained = TrainedLongSide(manifest);
+            if (manifest["defaults"] is null) return None with { ProcessingResolution = trained };
+            var defaults = manifest["defaults"] as JsonObject ?? throw new InvalidFileException(path, "defaults must be an object");
+            // a misspelt key would otherwise be a default silently not applied
+            var unknown = defaults.Select(p => p.Key).Except(["prior", "denoising_steps", "ensemble_size", "processing_resolution"]).ToList();
+            if (unknown.Count > 0) throw new InvalidFileException(path, $"defaults: unknown key '{unknown[0]}' (prior, denoising_steps, ensemble_size, processing_resolution)");
+            int? Number(string key, int least)
+            {
+                var value = defaults[key]?.GetValue<int>();
+                return value is null || value >= least ? value : throw new InvalidFileException(path, $"defaults.{key} must be >= {least}, got {value}");
+            }
+            return new RefinerDefaults
+            {
+                Prior = defaults["prior"] is null ? null : PriorSpec(defaults["prior"] as JsonObject ?? throw new InvalidFileException(path, "defaults.prior must be an object {kind, path}"), folder, path),
+                Steps = Number("denoising_steps", 1),
+                EnsembleSize = Number("ensemble_size", 1),
+                ProcessingResolution = Number("processing_resolution", 0) ?? trained,
+            };
+        });
+    }
+
+    static string PriorSpec(JsonObject prior, string folder, string manifestPath)
+    {
+        var kind = prior["kind"]?.GetValue<string>();
+        if (string.IsNullOrWhiteSpace(kind)) throw new InvalidFileException(manifestPath, "defaults.prior.kind must name a prior (e.g. learned)");
+        var relative = prior["path"]?.GetValue<string>();
+        return relative is null ? kind : $"{kind}:{Path.GetFullPath(relative, Path.GetFullPath(folder))}";
+    }
+
+    static int? TrainedLongSide(JsonObject manifest)
+    {
+        var parts = manifest["training"]?["resolution"]?.GetValue<string>()?.Split('x');
+        return parts is [var w, var h] && int.TryParse(w, out var width) && int.TryParse(h, out var height) && width > 0 && height > 0
+            ? Math.Max(width, height) : null;
+    }
+}
