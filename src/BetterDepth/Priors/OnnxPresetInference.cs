@@ -32,7 +32,7 @@ public static class OnnxPresetInference
     static OnnxPreset? FromTensorNames(OnnxModelLayout layout) => (layout.InputName, layout.OutputName) switch
     {
         ("image", "depth") or ("pixel_values", "predicted_depth") => OnnxPreset.DepthAnythingV2,
-        (Onnx.PriorCnnOnnxExport.InputName, Onnx.PriorCnnOnnxExport.OutputName) => OnnxPreset.BetterDepthCnn,
+        (OnnxPreset.BetterDepthCnnInput, OnnxPreset.BetterDepthCnnOutput) => OnnxPreset.BetterDepthCnn,
         _ => null,
     };
 }

@@ -1,6 +1,7 @@
 using BetterDepth.Diffusion;
 using BetterDepth.Imaging;
 using BetterDepth.Refinement;
+using BetterDepth.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
