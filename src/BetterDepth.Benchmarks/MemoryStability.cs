@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using BetterDepth.Evaluation;
-using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;

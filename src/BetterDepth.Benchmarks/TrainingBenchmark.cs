@@ -2,7 +2,6 @@ using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Refinement;
 using BetterDepth.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Benchmarks;

@@ -1,5 +1,3 @@
-using BetterDepth.Geometry;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>The alignment names of Marigold's eval script (and this CLI): none, least_square, least_square_disparity.</summary>

@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>A rectangle of pixels: rows <c>Top..Top+Height-1</c>, columns <c>Left..Left+Width-1</c>.</summary>

@@ -1,5 +1,3 @@
-using BetterDepth.Geometry;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>What prediction files hold.</summary>

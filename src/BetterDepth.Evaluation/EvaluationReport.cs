@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Evaluation;
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.ExceptionServices;
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 
 namespace BetterDepth.Evaluation;

@@ -8,7 +8,7 @@ namespace BetterDepth.Evaluation;
 /// nonzero = valid. A colour PNG is refused: it is far more often the image column named by mistake than a mask, and
 /// read as one it would mark nearly every pixel valid. Lossy formats cannot hold a mask and are refused too.
 /// </summary>
-public static class MaskFile
+internal static class MaskFile
 {
     public static (bool[] Mask, int Width, int Height) Read(string path)
     {

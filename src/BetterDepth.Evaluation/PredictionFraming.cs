@@ -1,6 +1,4 @@
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>Brings a prediction file's map into the ground truth's frame and into the space alignment works in.</summary>

@@ -1,16 +1,14 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>One line of a split file: whitespace-separated columns (rgb path, depth path, then dataset-specific ones).</summary>
-public sealed record SplitLine(int LineNumber, IReadOnlyList<string> Columns);
+internal sealed record SplitLine(int LineNumber, IReadOnlyList<string> Columns);
 
 /// <summary>
 /// Split files as Marigold's data_split/ folder has them: one sample per line,
 /// <c>rgb_path depth_path [third column]</c>, paths relative to the dataset folder. The third column is
 /// a filled-depth or mask path (NYU, DIODE) or a focal length (KITTI). Blank lines are ignored.
 /// </summary>
-public static class SplitFile
+internal static class SplitFile
 {
     public static IReadOnlyList<SplitLine> Read(string path, int minColumns)
     {

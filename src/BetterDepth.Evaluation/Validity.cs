@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>Which ground-truth pixels can be evaluated at all.</summary>

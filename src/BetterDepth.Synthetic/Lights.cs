@@ -1,10 +1,10 @@
 namespace BetterDepth.Synthetic;
 
 /// <summary>A light the shading sums over; each is tested for visibility with a shadow ray.</summary>
-public abstract record Light(Vec3 Color);
+internal abstract record Light(Vec3 Color);
 
 /// <summary>Parallel light (the sun) travelling along <see cref="Direction"/> (unit).</summary>
-public sealed record DirectionalLight(Vec3 Direction, Vec3 Color) : Light(Color);
+internal sealed record DirectionalLight(Vec3 Direction, Vec3 Color) : Light(Color);
 
 /// <summary>A lamp at <see cref="Position"/>; irradiance falls with the squared distance.</summary>
-public sealed record PointLight(Vec3 Position, Vec3 Color) : Light(Color);
+internal sealed record PointLight(Vec3 Position, Vec3 Color) : Light(Color);

@@ -3,13 +3,13 @@ using BetterDepth.Synthetic.Geometry;
 namespace BetterDepth.Synthetic;
 
 /// <summary>Procedural surface patterns, painted in each primitive's own frame so they move with it.</summary>
-public enum Pattern { Solid, Checker, Stripes, Wood, Marble, Bricks, Noise, Windows, Planks }
+internal enum Pattern { Solid, Checker, Stripes, Wood, Marble, Bricks, Noise, Windows, Planks }
 
 /// <summary>
 /// A surface's reflectance: a pattern mixing two albedos at a spatial <see cref="Scale"/> (metres per
 /// repeat), plus a Blinn-Phong highlight. <see cref="Salt"/> decorrelates the noise of different materials.
 /// </summary>
-public sealed record Material(Pattern Pattern, Vec3 ColorA, Vec3 ColorB, double Scale = 0.5,
+internal sealed record Material(Pattern Pattern, Vec3 ColorA, Vec3 ColorB, double Scale = 0.5,
                               double Specular = 0.04, double Shininess = 24, long Salt = 0)
 {
     /// <summary>Light the surface gives off by itself (lamp shades, bulbs), added after shading.</summary>

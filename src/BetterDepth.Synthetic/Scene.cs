@@ -6,7 +6,7 @@ namespace BetterDepth.Synthetic;
 /// Everything the ray caster needs: geometry (indexed by a BVH), materials, lights, and the look of what
 /// no geometry covers (sky colour, hemispheric ambient light, haze). Built with <see cref="SceneBuilder"/>.
 /// </summary>
-public sealed class Scene
+internal sealed class Scene
 {
     public IReadOnlyList<Primitive> Primitives { get; }
     public IReadOnlyList<Material> Materials { get; }
@@ -34,11 +34,11 @@ public sealed class Scene
 /// Scene-wide appearance. Depth beyond <see cref="MaxDepth"/> is reported invalid (like a range sensor's
 /// limit); <see cref="HazeDistance"/> 0 means no haze.
 /// </summary>
-public sealed record SceneLook(Vec3 SkyHorizon, Vec3 SkyZenith, Vec3 AmbientSky, Vec3 AmbientGround,
+internal sealed record SceneLook(Vec3 SkyHorizon, Vec3 SkyZenith, Vec3 AmbientSky, Vec3 AmbientGround,
                                Vec3 HazeColor, double HazeDistance, double MaxDepth, double Exposure = 1.0);
 
 /// <summary>Collects materials, primitives and lights while a generator composes a scene.</summary>
-public sealed class SceneBuilder
+internal sealed class SceneBuilder
 {
     public List<Material> Materials { get; } = [];
     public List<Primitive> Primitives { get; } = [];

@@ -4,7 +4,7 @@ namespace BetterDepth.Synthetic;
 /// xoshiro256** seeded through SplitMix64: a fully specified generator, so a seed gives the same scene on
 /// every machine and .NET version (System.Random's algorithm is an implementation detail).
 /// </summary>
-public sealed class SceneRandom
+internal sealed class SceneRandom
 {
     ulong s0, s1, s2, s3;
 

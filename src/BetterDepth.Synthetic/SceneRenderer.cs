@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Synthetic.Geometry;
 using BetterDepth.Synthetic.Scenes;
 
@@ -38,7 +37,7 @@ public static class SceneRenderer
     }
 
     /// <summary>Renders a given scene; <paramref name="noiseSeed"/> seeds the faint sensor noise in the RGB.</summary>
-    public static RenderedFrame Render(Scene scene, PinholeCamera camera, RenderOptions? options = null, long noiseSeed = 0)
+    internal static RenderedFrame Render(Scene scene, PinholeCamera camera, RenderOptions? options = null, long noiseSeed = 0)
     {
         options ??= RenderOptions.Default;
         int w = camera.Width, h = camera.Height;

@@ -4,7 +4,7 @@ namespace BetterDepth.Synthetic;
 /// Lattice value noise: random values at integer points (an integer hash, so it is a pure function of the
 /// position and needs no tables), smoothly interpolated; <see cref="Fbm"/> sums octaves for wood, marble, grime.
 /// </summary>
-public static class ValueNoise
+internal static class ValueNoise
 {
     /// <summary>A well-mixed hash of three integers and a salt, in [0, 1).</summary>
     public static double Hash(long x, long y, long z, long salt = 0)

@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

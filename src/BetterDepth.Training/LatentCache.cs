@@ -9,7 +9,7 @@ namespace BetterDepth.Training;
 /// prepared samples are fixed, this changes no value, only the cost: a pretrained encoder such as TAEF2 costs far
 /// more per image than the U-Net step it feeds. Memory: 3 x latent channels x h x w floats per sample and mirror.
 /// </summary>
-public sealed class LatentCache : IDisposable
+internal sealed class LatentCache : IDisposable
 {
     public sealed record Latents(Tensor Image, Tensor Condition, Tensor Target);
 

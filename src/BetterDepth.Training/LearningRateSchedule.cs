@@ -4,7 +4,7 @@ namespace BetterDepth.Training;
 /// Marigold's schedule: linear warm-up over the first steps, then exponential decay so the last
 /// iteration runs at <c>finalRatio</c> of the peak rate.
 /// </summary>
-public sealed record LearningRateSchedule(double Peak, int WarmupSteps, int TotalSteps, double FinalRatio)
+internal sealed record LearningRateSchedule(double Peak, int WarmupSteps, int TotalSteps, double FinalRatio)
 {
     /// <summary>Learning rate for optimiser step <paramref name="step"/> (0-based).</summary>
     public double At(int step)

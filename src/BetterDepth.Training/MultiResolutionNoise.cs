@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Training;
@@ -24,7 +23,7 @@ public enum DownscaleStrategy
 /// must learn it from the conditioning. The annealed variant scales the strength by t / T per sample,
 /// so nearly clean samples get nearly white noise.
 /// </summary>
-public static class MultiResolutionNoise
+internal static class MultiResolutionNoise
 {
     /// <summary>Pyramid noise shaped like <paramref name="x"/> ([B, C, H, W]) with one strength for the batch.</summary>
     public static Tensor Like(Tensor x, double strength = 0.9, DownscaleStrategy strategy = DownscaleStrategy.Original, Generator? generator = null)

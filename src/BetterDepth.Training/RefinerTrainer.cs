@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using BetterDepth.Diffusion;
 using BetterDepth.Refinement;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

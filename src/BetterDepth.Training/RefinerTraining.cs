@@ -1,9 +1,7 @@
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
-using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Training.Priors;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Training;

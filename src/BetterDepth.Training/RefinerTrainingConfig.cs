@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
 namespace BetterDepth.Training;

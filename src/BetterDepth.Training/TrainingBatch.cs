@@ -1,11 +1,10 @@
 using BetterDepth.Refinement;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Training;
 
 /// <summary>A batch of prepared samples as tensors on the training device, mirrored where the draw says so.</summary>
-public sealed record TrainingBatch(Tensor Images, Tensor Targets, Tensor Conditions, Tensor LossMask, Tensor Valid)
+internal sealed record TrainingBatch(Tensor Images, Tensor Targets, Tensor Conditions, Tensor LossMask, Tensor Valid)
 {
     public static TrainingBatch Stack(IReadOnlyList<PreparedSample> samples, IReadOnlyList<bool> flips, Device device)
     {

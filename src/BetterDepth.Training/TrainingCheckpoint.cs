@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using TorchSharp.Modules;
 
@@ -11,7 +10,7 @@ namespace BetterDepth.Training;
 /// the EMA weights and the iteration. Written into a temp folder and swapped in by rename, so a crash
 /// or Ctrl-C during a save never destroys the previous checkpoint.
 /// </summary>
-public static class TrainingCheckpoint
+internal static class TrainingCheckpoint
 {
     public const string FolderName = "checkpoint";
     const string RefinerFolder = "refiner", OptimizerFile = "optimizer.dat", EmaFile = "ema.safetensors", StateFile = "state.json";

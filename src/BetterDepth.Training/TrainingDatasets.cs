@@ -7,7 +7,7 @@ namespace BetterDepth.Training;
 /// The datasets the refiner trains on, as split files over a data folder: Marigold's two (Hypersim,
 /// Virtual KITTI 2) and anything described by a dataset.json (the synthetic scenes, user data).
 /// </summary>
-public static class TrainingDatasets
+internal static class TrainingDatasets
 {
     /// <summary>Hypersim as Marigold preprocesses it: 480x640 tone-mapped PNG, planar depth as 16-bit PNG in mm.</summary>
     public static readonly DatasetProtocol Hypersim = new("hypersim", DepthEncoding.Png16(1e-3), new DepthRange(1e-5, 65))

@@ -19,7 +19,7 @@ public sealed class TrainingSource
     readonly Dictionary<(int, int), PreparedSample> prepared = new();
     readonly double totalWeight;
 
-    /// <summary>Ground truth at training resolution of the sample being prepared, by image key, for priors made from it (<see cref="GroundTruthLookupPrior"/>).</summary>
+    /// <summary>Ground truth at training resolution of the sample being prepared, by image key, for priors made from it (<see cref="Priors.GroundTruthLookupPrior"/>).</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, (DepthMap Depth, bool[] Valid)> GroundTruthByKey { get; }
 
     public TrainingSource(IReadOnlyList<(string Name, EvaluationDataset Dataset, double Weight, int? MaxSamples)> datasets, IDepthPrior prior, TrainingRecipe recipe, int width, int height, int seed,

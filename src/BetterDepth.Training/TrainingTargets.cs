@@ -1,6 +1,5 @@
 using BetterDepth.Evaluation;
 using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
 namespace BetterDepth.Training;

@@ -3,7 +3,6 @@ using System.Globalization;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
 using BetterDepth.Imaging;
-using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;
 using BetterDepth.Training.Priors;

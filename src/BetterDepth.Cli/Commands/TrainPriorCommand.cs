@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
-using BetterDepth.Imaging;
 using BetterDepth.Priors.Learned;
 using BetterDepth.Training.Priors;
 using System.CommandLine;

@@ -4,7 +4,7 @@ namespace BetterDepth.Evaluation.Datasets;
 /// The five zero-shot benchmarks of Marigold and BetterDepth, with the facts of Marigold's evaluation code
 /// (config/dataset_depth/data_*.yaml, src/dataset/*_dataset.py) for its preprocessed archives.
 /// </summary>
-public static class MarigoldProtocols
+internal static class MarigoldProtocols
 {
     public const int Eth3dWidth = 6048, Eth3dHeight = 4032;
 

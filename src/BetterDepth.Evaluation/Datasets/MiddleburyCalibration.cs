@@ -1,5 +1,4 @@
 using System.Globalization;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Evaluation.Datasets;
 
@@ -7,7 +6,7 @@ namespace BetterDepth.Evaluation.Datasets;
 /// The calib.txt of a Middlebury 2014 scene: <c>key=value</c> lines; cam0 is a 3x3 matrix
 /// <c>[f 0 cx; 0 f cy; 0 0 1]</c>, baseline in mm, doffs = x-difference of the principal points (pixels).
 /// </summary>
-public sealed record MiddleburyCalibration(double FocalLength, double Baseline, double Doffs)
+internal sealed record MiddleburyCalibration(double FocalLength, double Baseline, double Doffs)
 {
     public static MiddleburyCalibration Read(string path)
     {

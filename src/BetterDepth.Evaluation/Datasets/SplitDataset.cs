@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation.Datasets;
 
 /// <summary>A benchmark whose samples are the lines of a split file, read by a <see cref="DatasetProtocol"/>.</summary>

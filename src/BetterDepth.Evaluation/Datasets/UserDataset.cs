@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Evaluation.Datasets;
 
@@ -9,7 +8,7 @@ namespace BetterDepth.Evaluation.Datasets;
 /// A dataset described by a JSON file (docs/dev/CONTRACTS.md, "User dataset JSON"), such as the one
 /// <c>betterdepth synth</c> writes. Its crop is an evaluation region (pixels removed from each side do not count).
 /// </summary>
-public static class UserDataset
+internal static class UserDataset
 {
     public static SplitDataset Open(string jsonPath, string? dataDir, string? splitFile)
     {

@@ -7,7 +7,7 @@ namespace BetterDepth.Evaluation;
 /// metrics are defined with: Gaussian smoothing normalised by the smoothed mask, unscaled Sobel gradients, non-maximum
 /// suppression with interpolated neighbours, and hysteresis over 8-connected segments.
 /// </summary>
-public static class CannyEdges
+internal static class CannyEdges
 {
     const double MachineEpsilon = 2.220446049250313e-16;
 

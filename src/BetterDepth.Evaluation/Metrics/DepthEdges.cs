@@ -1,5 +1,4 @@
 using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Evaluation;
 
@@ -15,7 +14,7 @@ public sealed record DepthEdgeSettings(double Sigma, double LowThreshold, double
 }
 
 /// <summary>Depth discontinuities found the way iBims-1 finds them in a prediction: Canny on the depth normalised to [0, 1].</summary>
-public static class DepthEdges
+internal static class DepthEdges
 {
     /// <summary>
     /// Min-max normalises the depth over the usable pixels (inside <paramref name="valid"/> and &gt; 0; iBims-1 treats 0 as

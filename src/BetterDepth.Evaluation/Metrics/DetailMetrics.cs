@@ -1,6 +1,3 @@
-using BetterDepth.Geometry;
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Evaluation;
 
 /// <summary>

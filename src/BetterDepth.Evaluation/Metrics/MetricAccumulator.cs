@@ -5,7 +5,7 @@ namespace BetterDepth.Evaluation;
 /// A NaN value (a metric undefined for that image, such as a boundary error on an image without depth edges) is left
 /// out of that metric's average, like iBims-1's nanmean; <see cref="Counts"/> says how many images each average has.
 /// </summary>
-public sealed class MetricAccumulator
+internal sealed class MetricAccumulator
 {
     readonly List<string> order = [];
     readonly Dictionary<string, (double Sum, int Count)> totals = new(StringComparer.Ordinal);

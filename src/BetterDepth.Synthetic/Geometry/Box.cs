@@ -4,7 +4,7 @@ namespace BetterDepth.Synthetic.Geometry;
 /// An oriented box: centre, three orthonormal axes and half extents along them. Axis-aligned boxes are
 /// the special case with the world axes; rotated furniture, cars and buildings use other frames.
 /// </summary>
-public sealed class Box : Primitive
+internal sealed class Box : Primitive
 {
     public Vec3 Center { get; }
     public Vec3 AxisU { get; }

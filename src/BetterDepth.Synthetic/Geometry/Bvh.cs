@@ -5,7 +5,7 @@ namespace BetterDepth.Synthetic.Geometry;
 /// plus a plain list of the unbounded ones (planes). Rays skip every subtree whose box they miss, so a
 /// scene of a few hundred primitives costs a handful of intersection tests per ray.
 /// </summary>
-public sealed class Bvh
+internal sealed class Bvh
 {
     const int LeafSize = 4;
 

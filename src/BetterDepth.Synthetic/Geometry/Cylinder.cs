@@ -1,7 +1,7 @@
 namespace BetterDepth.Synthetic.Geometry;
 
 /// <summary>A capped cylinder from <see cref="Base"/> along a unit axis for <see cref="Length"/> (legs, poles, wheels, wires).</summary>
-public sealed class Cylinder : Primitive
+internal sealed class Cylinder : Primitive
 {
     public Vec3 Base { get; }
     public Vec3 Axis { get; }

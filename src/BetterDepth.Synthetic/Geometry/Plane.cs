@@ -1,7 +1,7 @@
 namespace BetterDepth.Synthetic.Geometry;
 
 /// <summary>The infinite plane <c>Normal . p = Offset</c> (floors, walls, ceilings, the ground).</summary>
-public sealed class Plane : Primitive
+internal sealed class Plane : Primitive
 {
     public Vec3 Normal { get; }
     public double Offset { get; }

@@ -1,10 +1,10 @@
 namespace BetterDepth.Synthetic.Geometry;
 
 /// <summary>Where a ray met a surface: world normal (not yet facing the viewer), and the point and normal in the primitive's own frame, which textures are painted in.</summary>
-public readonly record struct SurfacePoint(Vec3 Normal, Vec3 LocalPoint, Vec3 LocalNormal);
+internal readonly record struct SurfacePoint(Vec3 Normal, Vec3 LocalPoint, Vec3 LocalNormal);
 
 /// <summary>An analytic surface the ray caster can intersect.</summary>
-public abstract class Primitive
+internal abstract class Primitive
 {
     /// <summary>Index into the scene's material list.</summary>
     public int Material { get; init; }

@@ -1,6 +1,6 @@
 namespace BetterDepth.Synthetic.Geometry;
 
-public sealed class Sphere(Vec3 center, double radius) : Primitive
+internal sealed class Sphere(Vec3 center, double radius) : Primitive
 {
     public Vec3 Center { get; } = center;
     public double Radius { get; } = radius > 0 ? radius : throw new ArgumentOutOfRangeException(nameof(radius), "sphere radius must be positive");

@@ -7,7 +7,7 @@ namespace BetterDepth.Synthetic.Scenes;
 /// objects, lamps on thin poles, plants, balls and cylinders standing in front of each other, lit by
 /// ceiling and floor lamps with shadows. The camera stands near one wall looking into the room.
 /// </summary>
-public static class IndoorScene
+internal static class IndoorScene
 {
     /// <summary>Draws a scene and a camera from <paramref name="random"/>; the floor / ground is <c>Primitives[0]</c>, the plane y = 0.</summary>
     public static (Scene Scene, PinholeCamera Camera) Generate(SceneRandom random, int width, int height)

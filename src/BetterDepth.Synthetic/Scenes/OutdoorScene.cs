@@ -7,7 +7,7 @@ namespace BetterDepth.Synthetic.Scenes;
 /// lights, sign posts, bollards, fences, trees, parked and driving cars, overhead wires, under a sun with
 /// shadows. Sky is invalid (no depth) and so is anything beyond the 80 m range.
 /// </summary>
-public static class OutdoorScene
+internal static class OutdoorScene
 {
     public const double MaxDepth = 80;
 

@@ -11,7 +11,7 @@ namespace BetterDepth.Training.Onnx;
 /// ValueInfoProto name=1 type=2; TypeProto tensor_type=1; TypeProto.Tensor elem_type=1 shape=2;
 /// TensorShapeProto dim=1; Dimension dim_value=1 dim_param=2.
 /// </summary>
-public static class OnnxGraphWriter
+internal static class OnnxGraphWriter
 {
     /// <summary>TensorProto.DataType values used here.</summary>
     public const int Float = 1, Int64 = 7;

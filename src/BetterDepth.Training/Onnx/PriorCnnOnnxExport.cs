@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Priors.Learned;
 using static BetterDepth.Training.Onnx.OnnxGraphWriter;

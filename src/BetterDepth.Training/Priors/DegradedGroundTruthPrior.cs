@@ -10,7 +10,7 @@ namespace BetterDepth.Training.Priors;
 /// Deterministic per (settings.Seed, image key). Holes in the ground truth are filled from their surroundings,
 /// since a real prior predicts everywhere.
 /// </summary>
-public sealed class DegradedGroundTruthPrior
+internal sealed class DegradedGroundTruthPrior
 {
     public DegradationSettings Settings { get; }
 

@@ -5,7 +5,7 @@ namespace BetterDepth.Training.Priors;
 /// (2x2 blocks) until nothing is missing, then bring the coarse values back up, bilinearly, into the holes only.
 /// Linear in the pixel count however large the holes are (sky, missing LiDAR rows).
 /// </summary>
-public static class HoleFilling
+internal static class HoleFilling
 {
     /// <summary>Replaces values where <paramref name="known"/> is false; needs at least one known pixel.</summary>
     public static void Fill(float[] values, bool[] known, int width, int height)

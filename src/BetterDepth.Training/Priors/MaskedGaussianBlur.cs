@@ -4,7 +4,7 @@ namespace BetterDepth.Training.Priors;
 /// Separable Gaussian blur of a map with per-pixel weights (normalised convolution): pixels with weight 0 do not
 /// contribute, and the result is divided by the blurred weights, so holes and borders do not darken the map.
 /// </summary>
-public static class MaskedGaussianBlur
+internal static class MaskedGaussianBlur
 {
     /// <returns>The blurred values (0 where no weight reached) and the blurred weights.</returns>
     public static (float[] Values, float[] Weights) Apply(float[] values, float[] weights, int width, int height, double sigma)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using BetterDepth.Imaging;
 using BetterDepth.Priors.Learned;
 using TorchSharp;
 using static TorchSharp.torch;

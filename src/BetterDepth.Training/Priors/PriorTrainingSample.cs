@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Training.Priors;
 
 /// <summary>One RGB-D training pair: metric depth (metres) with its validity mask (sky and missing depth invalid).</summary>

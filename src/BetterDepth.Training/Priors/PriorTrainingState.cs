@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Training.Priors;
 
@@ -7,7 +6,7 @@ namespace BetterDepth.Training.Priors;
 /// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
 /// got and the settings a resumed run must share with the original one.
 /// </summary>
-public sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps)
+internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps)
 {
     public const string FileName = "state.json";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

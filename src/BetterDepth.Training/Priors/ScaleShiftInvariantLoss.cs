@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Training.Priors;
@@ -14,7 +13,7 @@ namespace BetterDepth.Training.Priors;
 /// the disparity orientation (near = large) that downstream code relies on.
 /// Invalid pixels (sky, missing ground truth) take no part anywhere.
 /// </summary>
-public static class ScaleShiftInvariantLoss
+internal static class ScaleShiftInvariantLoss
 {
     /// <summary>Images with fewer valid pixels than this carry no weight (the fit would be meaningless).</summary>
     public const int MinValidPixels = 16;

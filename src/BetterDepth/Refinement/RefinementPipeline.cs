@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using TorchSharp;

@@ -1,5 +1,4 @@
 using BetterDepth.Evaluation;
-using BetterDepth.Geometry;
 
 namespace BetterDepth.Tests.Evaluation;
 

@@ -1,5 +1,4 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Training;

@@ -1,8 +1,6 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using BetterDepth.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Refinement;

@@ -1,7 +1,4 @@
-using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 using BetterDepth.Training;
-
 namespace BetterDepth.Tests.Training;
 
 public class PatchMaskingTests

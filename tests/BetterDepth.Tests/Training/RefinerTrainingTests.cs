@@ -1,5 +1,4 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using BetterDepth.Tests.Refinement;
 using BetterDepth.Training;

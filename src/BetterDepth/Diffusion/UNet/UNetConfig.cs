@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Diffusion;
 
@@ -126,7 +125,7 @@ public sealed record UNetConfig
 }
 
 /// <summary>diffusers writes some per-block settings either as one number or as a list.</summary>
-public sealed class IntOrArrayConverter : JsonConverter<int[]>
+internal sealed class IntOrArrayConverter : JsonConverter<int[]>
 {
     public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.Number ? [reader.GetInt32()] : JsonSerializer.Deserialize<int[]>(ref reader, options)

@@ -1,4 +1,3 @@
-using BetterDepth.Priors;
 using BetterDepth.Training.Priors;
 
 namespace BetterDepth.Tests.Training.Priors;

@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Priors.Learned;
 using BetterDepth.Tests.Priors.Learned;
 using BetterDepth.Training;

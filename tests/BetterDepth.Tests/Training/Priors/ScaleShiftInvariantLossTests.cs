@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using BetterDepth.Priors.Learned;
 using BetterDepth.Training.Priors;
 using static TorchSharp.torch;
 

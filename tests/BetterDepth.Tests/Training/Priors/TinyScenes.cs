@@ -1,7 +1,4 @@
-using BetterDepth.Imaging;
-using BetterDepth.Priors.Learned;
 using BetterDepth.Training.Priors;
-
 namespace BetterDepth.Tests.Training.Priors;
 
 /// <summary>
