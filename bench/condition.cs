@@ -1,4 +1,4 @@
-#:project ../src/BetterDepth/BetterDepth.csproj
+#:project ../src/BetterDepth.Synthetic/BetterDepth.Synthetic.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 #:property TieredCompilationQuickJitForLoops=false
@@ -6,7 +6,7 @@
 // quantiles, scaling) on a rendered indoor scene's disparity, best and median of 30 after a warm-up, at 256, 512 and
 // 768 px. Usage (from the repository root): dotnet run -c Release bench/condition.cs
 using System.Diagnostics;
-using BetterDepth.Imaging;
+using BetterDepth;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;
 

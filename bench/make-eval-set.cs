@@ -3,6 +3,7 @@
 // placed back into its 640x480 frame, copied N times in Marigold's NYU layout, with disparity predictions
 // (an affine of the true disparity plus deterministic noise) beside them.
 // usage: dotnet run make-eval-set.cs -- <real nyu-crop dir> <out dir> <N>
+using BetterDepth;
 using BetterDepth.Imaging;
 
 var (source, output, count) = (args[0], args[1], int.Parse(args[2]));

@@ -1,4 +1,4 @@
-#:project ../src/BetterDepth/BetterDepth.csproj
+#:project ../src/BetterDepth.Synthetic/BetterDepth.Synthetic.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 #:property TieredCompilationQuickJitForLoops=false

@@ -7,6 +7,7 @@
 // output carries fine texture that deflates far worse than clean ground truth) and two real ground truths (NYU depth as
 // disparity, Middlebury disparity). Usage (from the repository root): dotnet run -c Release bench/png-writing.cs
 using System.Diagnostics;
+using BetterDepth;
 using BetterDepth.Imaging;
 using BetterDepth.Imaging.Png;
 using BetterDepth.Priors;

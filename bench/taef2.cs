@@ -8,6 +8,7 @@
 //   ./betterdepth synth -o /tmp/taef2-synth --count 200 --size 256x192 --seed 424242
 //   dotnet run -c Release bench/taef2.cs -- /tmp/taef2-synth ../shared/data/real-rgbd [timing runs = 5]
 using System.Diagnostics;
+using BetterDepth;
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Geometry;

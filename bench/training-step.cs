@@ -1,4 +1,4 @@
-#:project ../src/BetterDepth/BetterDepth.csproj
+#:project ../src/BetterDepth.Benchmarks/BetterDepth.Benchmarks.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 // Training speed as `bench` measures it (tiny refiner, 128x96, batch 4: forward, backward and the Adam step on random

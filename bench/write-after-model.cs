@@ -1,4 +1,4 @@
-#:project ../src/BetterDepth/BetterDepth.csproj
+#:project ../src/BetterDepth.Benchmarks/BetterDepth.Benchmarks.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 #:property TieredCompilationQuickJitForLoops=false

@@ -3,7 +3,7 @@
 #  - libFuzzer (clang-14 + libclang-rt-14-dev) to build fuzz/driver, the libFuzzer side of SharpFuzz's LibFuzzer mode;
 #    afl++ too when apt can install it (optional: scripts/fuzz.sh uses libFuzzer);
 #  - the `sharpfuzz` instrumentation tool (dotnet tool SharpFuzz.CommandLine 2.3.0);
-#  - fuzz/out/: BetterDepth.Fuzz built in Release with BetterDepth.dll and StbImageSharp.dll instrumented.
+#  - fuzz/out/: BetterDepth.Fuzz built in Release with the BetterDepth libraries and StbImageSharp.dll instrumented.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -38,14 +38,14 @@ fi
 stamp=fuzz/out/bin/.instrumented
 changed=""
 if [ -e "$stamp" ]; then
-  changed=$(find src/BetterDepth fuzz/BetterDepth.Fuzz \( -name obj -o -name bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -newer "$stamp" -print)
+  changed=$(find src fuzz/BetterDepth.Fuzz \( -name obj -o -name bin \) -prune -o \( -name '*.cs' -o -name '*.csproj' \) -newer "$stamp" -print)
 fi
 if [ ! -e "$stamp" ] || [ -n "$changed" ]; then
   log "building and instrumenting BetterDepth.Fuzz into fuzz/out/bin"
   rm -rf fuzz/out/bin
   dotnet build fuzz/BetterDepth.Fuzz -c Release -nologo -v q -o fuzz/out/bin >/dev/null
   # SharpFuzz rewrites each assembly in place, adding an edge counter to every branch.
-  for dll in BetterDepth.dll StbImageSharp.dll; do sharpfuzz "fuzz/out/bin/$dll"; done
+  for dll in BetterDepth.dll BetterDepth.Evaluation.dll BetterDepth.Synthetic.dll BetterDepth.Training.dll StbImageSharp.dll; do sharpfuzz "fuzz/out/bin/$dll"; done
   touch "$stamp"
 fi
 log "ready: scripts/fuzz.sh TARGET SECONDS (targets: $(fuzz/out/bin/BetterDepth.Fuzz list | awk '{print $1}' | tr '\n' ' '))"

@@ -1,4 +1,4 @@
-#:project ../../src/BetterDepth/BetterDepth.csproj
+#:project ../../src/BetterDepth.Training/BetterDepth.Training.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 // One figure with the running-mean training loss of every miniature run (docs/REPRODUCTION.md).

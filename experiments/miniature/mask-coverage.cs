@@ -1,4 +1,4 @@
-#:project ../../src/BetterDepth/BetterDepth.csproj
+#:project ../../src/BetterDepth.Training/BetterDepth.Training.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 // How much of the training signal local patch masking keeps with the learned CNN prior and the degraded prior: the share of valid pixels,
@@ -6,15 +6,15 @@
 // Usage (from the repository root): dotnet run experiments/miniature/mask-coverage.cs -- [SAMPLES=60]
 using BetterDepth.Evaluation;
 using BetterDepth.Imaging;
-using BetterDepth.Priors;
 using BetterDepth.Training;
+using BetterDepth.Training.Priors;
 
 int count = args.Length > 0 ? int.Parse(args[0]) : 60;
 var dataset = EvaluationDataset.Open("data/synth-160/dataset.json", null, "data/synth-160/train.txt");
 var groundTruth = dataset.GroundTruthByRgbPath();
 foreach (var spec in new[] { "learned:models/prior-cnn/prior.safetensors", "degraded:0" })
 {
-    using var prior = PriorRegistry.Create(spec, new PriorOptions { GroundTruth = groundTruth });
+    using var prior = TrainingPriors.Create(spec, groundTruth);
     var settings = new (int W, double Eta)[] { (8, 0.1), (4, 0.1), (2, 0.1), (8, 0.2), (8, 0.3) };
     var keptPixels = new double[settings.Length];
     var keptEdges = new double[settings.Length];

@@ -1,4 +1,4 @@
-#:project ../../src/BetterDepth/BetterDepth.csproj
+#:project ../../src/BetterDepth.Evaluation/BetterDepth.Evaluation.csproj
 #:property PublishAot=false
 // Scores depth predictors on the four real RGB-D samples of ../shared/data/real-rgbd (its README.md; override the folder
 // with BETTERDEPTH_REAL_RGBD), with Marigold's protocol as the library implements it (Evaluator.Score): the prediction is
@@ -45,7 +45,6 @@ using BetterDepth;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
 using BetterDepth.Evaluation.Datasets;
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Imaging.Png;
 using BetterDepth.Priors;

@@ -1,4 +1,4 @@
-#:project ../../src/BetterDepth/BetterDepth.csproj
+#:project ../../src/BetterDepth.Evaluation/BetterDepth.Evaluation.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 // Does the refiner print its latent grid onto the depth? For every NAME.npy with a NAME_prior.npy beside it (as
@@ -8,7 +8,8 @@
 // (Chebyshev radius 1..3). A ratio near 1 means no periodic pattern; a printed texture gives ratios of 10 and more.
 // Usage (repository root): dotnet run experiments/refiner-spectrum/spectrum.cs -- PREDICTIONS_DIR PERIOD [PERIOD ...]
 using System.Globalization;
-using BetterDepth.Geometry;
+using BetterDepth;
+using BetterDepth.Evaluation;
 using BetterDepth.Imaging;
 using static TorchSharp.torch;
 

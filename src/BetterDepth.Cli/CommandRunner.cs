@@ -1,6 +1,3 @@
-using BetterDepth.Imaging;
-using Spectre.Console;
-
 namespace BetterDepth.Cli;
 
 /// <summary>

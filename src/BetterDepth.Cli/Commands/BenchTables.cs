@@ -32,8 +32,8 @@ static class BenchTables
 
         // one column for all U-Net calls and one for all scheduler updates, whatever the number of steps
         static string Column(string stage) =>
-            stage.StartsWith(LatentDenoiser.UNetStage, StringComparison.Ordinal) ? "U-Net"
-            : stage.StartsWith(LatentDenoiser.SchedulerStage, StringComparison.Ordinal) ? "scheduler" : stage;
+            stage.StartsWith(StageTimings.UNetStage, StringComparison.Ordinal) ? "U-Net"
+            : stage.StartsWith(StageTimings.SchedulerStage, StringComparison.Ordinal) ? "scheduler" : stage;
         var stages = r.Pipeline.SelectMany(p => p.Stages.Select(s => Column(s.Stage))).Distinct().ToList();
         var pipe = new Table().Title("predict per image (s)").AddColumns(["model", "weights", "px", "total", .. stages, "overhead", "streamed s/img", "streamed overhead"]);
         foreach (var p in r.Pipeline)

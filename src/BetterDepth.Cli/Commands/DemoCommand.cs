@@ -2,11 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
-using BetterDepth.Experiments;
 using BetterDepth.Imaging;
-using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;
+using BetterDepth.Training.Priors;
 using Spectre.Console;
 
 namespace BetterDepth.Cli.Commands;
@@ -51,7 +50,7 @@ public static class DemoCommand
             TorchDevice.ConfigureThreads();
             var dataset = EvaluationDataset.Open(Path.Combine(scenes, "dataset.json"), null, Path.Combine(scenes, "all.txt"));
             var priorSpec = parse.GetValue(prior)!;
-            using var depthPrior = PriorRegistry.Create(priorSpec, new PriorOptions { GroundTruth = dataset.GroundTruthByRgbPath() });
+            using var depthPrior = TrainingPriors.Create(priorSpec, dataset.GroundTruthByRgbPath());
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions { Steps = parse.GetValue(steps), EnsembleSize = parse.GetValue(ensemble), ProcessingResolution = 0, Seed = 0 };
             options.Validate();

@@ -1,8 +1,6 @@
-using BetterDepth.Imaging;
 using System.CommandLine;
 using System.Globalization;
 using BetterDepth.Evaluation;
-using BetterDepth.Geometry;
 using Spectre.Console;
 
 namespace BetterDepth.Cli.Commands;

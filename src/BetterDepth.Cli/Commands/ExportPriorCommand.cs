@@ -1,6 +1,6 @@
 using System.CommandLine;
 using BetterDepth.Priors.Learned;
-using BetterDepth.Priors.Onnx;
+using BetterDepth.Training.Onnx;
 
 namespace BetterDepth.Cli.Commands;
 

@@ -11,7 +11,7 @@ public static class InfoCommand
         var command = new Command("info", "Show versions, threads and devices of the native back ends.");
         command.SetAction((_, ct) => CommandRunner.RunAsync(_ =>
         {
-            Console.WriteLine($"BetterDepth {typeof(BetterDepth.Imaging.DepthMap).Assembly.GetName().Version}");
+            Console.WriteLine($"BetterDepth {typeof(DepthMap).Assembly.GetName().Version}");
             Console.WriteLine($"libtorch threads: {torch.get_num_threads()}, CUDA available: {torch.cuda.is_available()}");
             var spin = Environment.GetEnvironmentVariable(BetterDepth.Compute.OpenMpSpin.Variable);
             Console.WriteLine($"OpenMP spin count ({BetterDepth.Compute.OpenMpSpin.Variable}): {spin ?? "libgomp's default"}");

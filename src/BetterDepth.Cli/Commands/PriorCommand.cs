@@ -12,8 +12,6 @@ namespace BetterDepth.Cli.Commands;
 /// </summary>
 public static class PriorCommand
 {
-    static readonly string[] KnownFormats = ["npy", "pfm", "png16", "color"];
-
     public static Command Create()
     {
         var priorSpec = new Option<string>("--prior")
@@ -25,7 +23,7 @@ public static class PriorCommand
         var output = new Option<string>("--output", "-o") { Description = "Output folder", Required = true };
         var formats = new Option<string>("--formats")
         {
-            Description = "Comma-separated: npy (float32), pfm, png16 (min..max stretched to 0..65535), color (Spectral PNG)",
+            Description = "Comma-separated: npy, png16, color, ply, pfm (written as predict writes them)",
             DefaultValueFactory = _ => "npy,color",
         };
         var threads = new Option<int>("--threads")
@@ -41,7 +39,7 @@ public static class PriorCommand
         command.Arguments.Add(images);
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
-            var wanted = ParseFormats(parse.GetValue(formats)!);
+            var writer = new PredictionWriter(OutputFormatsParser.Parse(parse.GetValue(formats)!));
             var skipped = new SkippedFiles();
             var inputs = ImageInputs.Expand(parse.GetValue(images)!, skipped);
             if (skipped.Summary() is { } walkNote) Console.Error.WriteLine(walkNote);
@@ -66,9 +64,7 @@ public static class PriorCommand
                     {
                         var image = ImageFile.ReadRgb(inputs[i].Path);
                         var prediction = prior.Predict(image, inputs[i].Path, ct);
-                        var stem = Path.Combine(outDir, inputs[i].RelativeStem);
-                        Directory.CreateDirectory(Path.GetDirectoryName(stem)!);
-                        Write(prediction, stem, wanted);
+                        writer.WriteMap(Path.Combine(outDir, inputs[i].RelativeStem), image, prediction);
                     }
                     catch (Exception e) when (e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException)
                     {
@@ -84,38 +80,5 @@ public static class PriorCommand
             return failures.Count == 0 ? 0 : CommandRunner.ExitBadInput;
         }, ct));
         return command;
-    }
-
-    static string[] ParseFormats(string list)
-    {
-        var formats = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => f.ToLowerInvariant()).Distinct().ToArray();
-        var unknown = formats.Except(KnownFormats).ToList();
-        if (formats.Length == 0 || unknown.Count > 0)
-            throw new ArgumentException($"--formats: unknown '{string.Join(", ", unknown)}'; use {string.Join(", ", KnownFormats)}");
-        return formats;
-    }
-
-    /// <summary>Each format goes through an atomic writer of the Imaging module.</summary>
-    static void Write(DepthMap prediction, string stem, string[] formats)
-    {
-        foreach (var format in formats)
-        {
-            switch (format)
-            {
-                case "npy": DepthFile.WriteNpy(stem + ".npy", prediction); break;
-                case "pfm": DepthFile.WritePfm(stem + ".pfm", prediction); break;
-                case "png16": WriteStretchedPng16(stem + "_16bit.png", prediction); break;
-                case "color": DepthFile.WriteColorPng(stem + "_color.png", prediction); break;
-            }
-        }
-    }
-
-    /// <summary>Affine-invariant values have no unit: map min..max onto the full 16-bit range.</summary>
-    static void WriteStretchedPng16(string path, DepthMap map)
-    {
-        float min = map.Values.Min(), max = map.Values.Max();
-        double span = Math.Max(max - min, 1e-12);
-        var shifted = new DepthMap(map.Width, map.Height, map.Kind, Array.ConvertAll(map.Values, v => v - min));
-        DepthFile.WritePng16(path, shifted, 65535 / span);
     }
 }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using BetterDepth.Refinement.Sharding;
 

@@ -1,9 +1,9 @@
-using BetterDepth.Imaging;
-using System.CommandLine;
-using System.Globalization;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
 using BetterDepth.Priors.Learned;
+using BetterDepth.Training.Priors;
+using System.CommandLine;
+using System.Globalization;
 
 namespace BetterDepth.Cli.Commands;
 
@@ -54,20 +54,12 @@ public static class TrainPriorCommand
             TorchDevice.ConfigureThreads(parse.GetValue(threads));
             var trainer = new PriorTrainer(options, torchDevice);
             var output = parse.GetValue(outDir)!;
-            try
-            {
-                var result = await ProgressBars.RunAsync("train-prior",
-                    p => Task.Run(() => trainer.Train(source, output, parse.GetValue(resume), p, ct), ct));
-                Console.WriteLine($"trained {result.StepsDone} steps, last loss {result.LastLoss:F4}, {result.SecondsPerStep:F2} s/step; weights: {result.WeightsPath}");
-                if (parse.GetValue(evalDataset) is { } datasetJson)
-                    await EvaluateHeldOut(result.WeightsPath, datasetJson, Path.Combine(output, "heldout"), torchDevice, ct);
-                return 0;
-            }
-            catch (PriorTrainingDivergedException e)
-            {
-                Console.Error.WriteLine($"error: {OneLine.Escape(e.Message)}");
-                return 1;
-            }
+            var result = await ProgressBars.RunAsync("train-prior",
+                p => Task.Run(() => trainer.Train(source, output, parse.GetValue(resume), p, ct), ct));
+            Console.WriteLine($"trained {result.StepsDone} steps, last loss {result.LastLoss:F4}, {result.SecondsPerStep:F2} s/step; weights: {result.WeightsPath}");
+            if (parse.GetValue(evalDataset) is { } datasetJson)
+                await EvaluateHeldOut(result.WeightsPath, datasetJson, Path.Combine(output, "heldout"), torchDevice, ct);
+            return 0;
         }, ct));
         return command;
     }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 

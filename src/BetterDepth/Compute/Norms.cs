@@ -1,11 +1,10 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Compute;
 
 /// <summary>Normalisation layers with PyTorch's initial values.</summary>
-public static class Norms
+internal static class Norms
 {
     /// <summary>
     /// GroupNorm with weight 1 and bias 0. TorchSharp 0.107's nn.GroupNorm leaves its affine parameters

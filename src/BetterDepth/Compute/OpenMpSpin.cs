@@ -4,10 +4,9 @@ namespace BetterDepth.Compute;
 
 /// <summary>
 /// How long libtorch's OpenMP workers (libgomp, on Linux) spin after a parallel region before they sleep. libgomp's
-/// default, 300,000 rounds, keeps them busy for about 5 ms on this project's 2-core machine, so the threads that
-/// write a prediction right after the model share the cores with spinning workers. A tenth of it still spans the
-/// microsecond gaps between the U-Net's operations but frees the cores soon after the model is done: writing tiny's
-/// three files at 256 px right after the model went from 4.9 to 3.1-3.3 ms (median; bench/write-after-model.cs).
+/// default, 300,000 rounds, keeps them busy for milliseconds after the model is done, so the threads that write a
+/// prediction right after it share the cores with spinning workers. A tenth of it still spans the microsecond gaps
+/// between the U-Net's operations but frees the cores soon after the model (bench/README.md has the measurement).
 /// libgomp reads the setting once, when it loads, so <see cref="LimitBeforeLibtorchLoads"/> must run before the
 /// first libtorch call; later it changes nothing. A GOMP_SPINCOUNT or OMP_WAIT_POLICY the user set is kept.
 /// </summary>

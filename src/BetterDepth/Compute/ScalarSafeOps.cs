@@ -13,7 +13,7 @@ namespace BetterDepth.Compute;
 /// or is disposed after the call, which keeps it reachable until then. ScalarSafetyTests scans the library's IL for
 /// the unsafe forms.
 /// </summary>
-public static class ScalarSafeOps
+internal static class ScalarSafeOps
 {
     static readonly Scalar One = 1.ToScalar();
 

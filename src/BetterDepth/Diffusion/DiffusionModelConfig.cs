@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using BetterDepth.Imaging;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;

@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Geometry;
 
 /// <summary>Argument checks shared by the per-pixel algorithms: every one of them names the parameter and the problem.</summary>

@@ -4,7 +4,7 @@ namespace BetterDepth.Geometry;
 /// Quantiles without sorting: Hoare's selection puts the k-th smallest value in place in expected linear time, which
 /// is all a 2% / 98% quantile needs (sorting a 512x512 map cost about as much as the rest of the normalisation).
 /// </summary>
-public static class OrderStatistics
+internal static class OrderStatistics
 {
     /// <summary>
     /// The q-quantile of <paramref name="values"/> with linear interpolation between order statistics (torch.quantile's

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Geometry;
 

@@ -24,9 +24,6 @@ public sealed record CameraIntrinsics(
         return new(Fx * sx, Fy * sy, (Cx + 0.5) * sx - 0.5, (Cy + 0.5) * sy - 0.5);
     }
 
-    /// <summary>Intrinsics for an image cropped by removing <paramref name="left"/> columns and <paramref name="top"/> rows.</summary>
-    public CameraIntrinsics Cropped(int left, int top) => this with { Cx = Cx - left, Cy = Cy - top };
-
     public static CameraIntrinsics Load(string path)
     {
         CameraIntrinsics? k;

@@ -3,7 +3,7 @@ using System.Numerics;
 namespace BetterDepth.Imaging;
 
 /// <summary>Finding NaN before a map is written: a vector compare per register, since every written map is scanned.</summary>
-public static class NaNScan
+internal static class NaNScan
 {
     /// <summary>Index of the first NaN, or -1. NaN is the only value that is not equal to itself.</summary>
     public static int IndexOfNaN(ReadOnlySpan<float> values)

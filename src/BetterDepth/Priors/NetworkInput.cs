@@ -3,7 +3,7 @@ using BetterDepth.Imaging;
 namespace BetterDepth.Priors;
 
 /// <summary>Turns an 8-bit RGB image into the planar, normalised float tensor [1, 3, H, W] a depth network expects.</summary>
-public static class NetworkInput
+internal static class NetworkInput
 {
     /// <summary>
     /// Resizes each channel in float (no 8-bit rounding in between, like the reference code that resizes

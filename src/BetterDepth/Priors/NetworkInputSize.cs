@@ -4,7 +4,7 @@ namespace BetterDepth.Priors;
 /// The keep-aspect input size rule of MiDaS / DPT / Depth Anything: scale the image towards a base size,
 /// then snap each side to a multiple of the network stride without breaking the bound.
 /// </summary>
-public static class NetworkInputSize
+internal static class NetworkInputSize
 {
     public static (int Width, int Height) For(int width, int height, int baseSize, int multipleOf, SizeBound bound)
     {

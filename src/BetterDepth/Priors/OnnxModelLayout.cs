@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -9,7 +8,7 @@ namespace BetterDepth.Priors;
 /// metadata: one float input [N, 3, H, W] (N 1 or dynamic), and a float output [H, W], [1, H, W] or [1, 1, H, W].
 /// Fixed H/W force that network size; dynamic ones follow the preset's rule.
 /// </summary>
-public sealed record OnnxModelLayout(string InputName, string OutputName, int? FixedWidth, int? FixedHeight)
+internal sealed record OnnxModelLayout(string InputName, string OutputName, int? FixedWidth, int? FixedHeight)
 {
     public static OnnxModelLayout Read(InferenceSession session, string modelPath)
     {

@@ -46,6 +46,8 @@ public sealed record OnnxPreset(
     // input and is resized to it for every image, exactly like LearnedPrior; a dynamic export keeps the aspect with the
     // short side at 192, the shipped weights' working size (256x192) for 4:3 images.
     public static readonly OnnxPreset BetterDepthCnn = new("betterdepth-cnn", 192, 32, SizeBound.LowerBound, ResizeFilter.Bilinear, ImageNetMean, ImageNetStd, DepthKind.AffineDisparity);
+    /// <summary>The tensor names of that export, by which an unnamed model is recognised.</summary>
+    public const string BetterDepthCnnInput = "image", BetterDepthCnnOutput = "disparity";
 
     public static IReadOnlyList<OnnxPreset> All { get; } = [DepthAnythingV1, DepthAnythingV2, MidasSmall, MidasV21, DptHybrid, DptLarge, BetterDepthCnn];
 

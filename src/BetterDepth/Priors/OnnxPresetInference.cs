@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Priors;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace BetterDepth.Priors;
 /// the common exports (image -> depth, pixel_values -> predicted_depth: Depth Anything v2; image -> disparity: the exported learned prior), then a fixed input
 /// of 256 (MiDaS small). Anything else must be named explicitly.
 /// </summary>
-public static class OnnxPresetInference
+internal static class OnnxPresetInference
 {
     public static OnnxPreset Infer(string modelPath, OnnxModelLayout layout) =>
         FromFileName(Path.GetFileNameWithoutExtension(modelPath))
@@ -32,7 +30,7 @@ public static class OnnxPresetInference
     static OnnxPreset? FromTensorNames(OnnxModelLayout layout) => (layout.InputName, layout.OutputName) switch
     {
         ("image", "depth") or ("pixel_values", "predicted_depth") => OnnxPreset.DepthAnythingV2,
-        (Onnx.PriorCnnOnnxExport.InputName, Onnx.PriorCnnOnnxExport.OutputName) => OnnxPreset.BetterDepthCnn,
+        (OnnxPreset.BetterDepthCnnInput, OnnxPreset.BetterDepthCnnOutput) => OnnxPreset.BetterDepthCnn,
         _ => null,
     };
 }

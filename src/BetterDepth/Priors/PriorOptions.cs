@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Priors;
 
 /// <summary>Settings shared by the priors <see cref="PriorRegistry"/> can build.</summary>
@@ -15,9 +13,4 @@ public sealed record PriorOptions
     public string? ImageRoot { get; init; }
     /// <summary>When set, predictions are cached in this folder (<see cref="CachedPrior"/>).</summary>
     public string? CacheFolder { get; init; }
-    /// <summary>
-    /// Ground truth by image key (the sample's dataset path), for <c>degraded[:SEED]</c>: a prior made from each
-    /// sample's own label. Only training and synthetic experiments have one.
-    /// </summary>
-    public Func<string, (DepthMap Depth, bool[] Valid)>? GroundTruth { get; init; }
 }

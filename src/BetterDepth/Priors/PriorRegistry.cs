@@ -12,7 +12,6 @@ public static class PriorRegistry
         ["onnx"] = (model, o) => new OnnxDepthPrior(model, null, o.Threads),
         ["file"] = (folder, o) => new FilePrior(folder, o.FileKind, o.ImageRoot, o.FileMetresPerUnit),
         ["learned"] = (weights, _) => new Learned.LearnedPrior(weights.Length == 0 ? Learned.LearnedPrior.FindDefaultWeights() : weights),
-        ["degraded"] = Degraded,
     };
 
     static PriorRegistry()
@@ -39,17 +38,5 @@ public static class PriorRegistry
         if (spec.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return Factories["onnx"](spec, options);
         if (Directory.Exists(spec)) return Factories["file"](spec, options);
         throw new ArgumentException($"unknown prior '{spec}': use NAME:ARGUMENT with NAME one of {string.Join(", ", Factories.Keys)}, a .onnx file or a folder of predictions");
-    }
-
-    /// <summary><c>degraded[:SEED]</c>: the controlled-experiment prior (blur, low-frequency distortion, noise, random affine of the label).</summary>
-    static IDepthPrior Degraded(string seedText, PriorOptions options)
-    {
-        var spec = seedText.Length == 0 ? "degraded" : $"degraded:{seedText}";
-        int seed = 0;
-        if (seedText.Length > 0 && !int.TryParse(seedText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out seed))
-            throw new ArgumentException($"prior '{spec}': the degraded prior's seed must be an integer (degraded[:SEED])");
-        if (options.GroundTruth is null)
-            throw new ArgumentException($"prior '{spec}' is made from each sample's ground truth, so it only works where there is one (train, demo)");
-        return new GroundTruthLookupPrior(new DegradationSettings { Seed = seed }, options.GroundTruth);
     }
 }

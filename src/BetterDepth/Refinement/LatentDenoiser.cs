@@ -1,7 +1,5 @@
 using BetterDepth.Compute;
-using System.Diagnostics;
 using BetterDepth.Diffusion;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Refinement;
@@ -13,16 +11,10 @@ namespace BetterDepth.Refinement;
 public sealed class LatentDenoiser(RefinerModel model)
 {
     /// <summary>
-    /// When set, each step books its U-Net call as "U-Net step i" and the rest of the step (scheduler update, timestep
-    /// tensor) as "scheduler step i", so the time spent in the model is measured in the run itself.
+    /// Called at the start of each step (1-based), after its U-Net call and at its end: the pipeline's stage timer and
+    /// progress displays watch the loop from here.
     /// </summary>
-    public StageTimings? Timings { get; set; }
-
-    /// <summary>Called after each denoising step (for progress displays such as the serve page's).</summary>
-    public Action? StepCompleted { get; set; }
-
-    /// <summary>Stage names of step i are these followed by " i".</summary>
-    public const string UNetStage = "U-Net step", SchedulerStage = "scheduler step";
+    public Action<int, DenoisingPoint>? StepReached { get; set; }
 
     public Tensor Sample(Tensor imageLatent, Tensor? conditionLatent, int members, int steps, Generator generator, CancellationToken ct = default)
     {
@@ -47,20 +39,21 @@ public sealed class LatentDenoiser(RefinerModel model)
         foreach (long t in scheduler.Timesteps)
         {
             ct.ThrowIfCancellationRequested();
-            index++;
-            long start = Stopwatch.GetTimestamp();
+            StepReached?.Invoke(++index, DenoisingPoint.Start);
             using var scope = NewDisposeScope();
+            // The conditional U-Net predicts from concat(z_x, z_c, z_t) at timestep t ...
             using var timesteps = ScalarSafeOps.Filled([members], t, ScalarType.Int64, latent.device);
-            long forwardStart = Stopwatch.GetTimestamp();
             using var prediction = model.Predict(imageLatent, conditionLatent, latent, timesteps);
-            double forward = Stopwatch.GetElapsedTime(forwardStart).TotalSeconds;
+            StepReached?.Invoke(index, DenoisingPoint.UNetDone);
+            // ... and the DDIM update takes z_t to z_(t-1).
             using var step = scheduler.Step(prediction, t, latent);
             latent.Dispose();
             latent = step.PrevSample.clone().MoveToOuterDisposeScope();
-            Timings?.Add($"{UNetStage} {index}", forward);
-            Timings?.Add($"{SchedulerStage} {index}", Stopwatch.GetElapsedTime(start).TotalSeconds - forward);
-            StepCompleted?.Invoke();
+            StepReached?.Invoke(index, DenoisingPoint.End);
         }
         return latent;
     }
 }
+
+/// <summary>Where a denoising step is when <see cref="LatentDenoiser.StepReached"/> is called.</summary>
+public enum DenoisingPoint { Start, UNetDone, End }

@@ -57,7 +57,7 @@ public sealed class PredictionWriter(OutputFormats formats, CameraIntrinsics? in
         foreach (var folder in files.Select(f => Path.GetDirectoryName(Path.GetFullPath(f.Path))!).Distinct())
         {
             Directory.CreateDirectory(folder);
-            // Hidden temp files of runs killed mid-write would otherwise pile up beside the outputs (17 -> 97 MB).
+            // Hidden temp files of runs killed mid-write would otherwise pile up beside the outputs.
             lock (cleanedFolders) if (cleanedFolders.Add(folder)) AtomicFile.RemoveStaleTemps(folder);
         }
         var written = new System.Collections.Concurrent.ConcurrentBag<string>();

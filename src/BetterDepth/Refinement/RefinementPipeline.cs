@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using TorchSharp;
@@ -48,7 +47,15 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
             Advance();
 
             using var generator = new Generator((ulong)options.Seed, device);
-            var denoiser = new LatentDenoiser(refiner) { Timings = timings, StepCompleted = progress is null ? null : Advance };
+            var timeStep = timings.DenoisingSteps();
+            var denoiser = new LatentDenoiser(refiner)
+            {
+                StepReached = (step, point) =>
+                {
+                    timeStep(step, point);
+                    if (point == DenoisingPoint.End) Advance();
+                },
+            };
             // Every member's starting noise is drawn up front, so member k is the same whatever the batch size.
             using var noise = denoiser.InitialNoise(imageLatent, options.EnsembleSize, generator);
             for (int first = 0; first < options.EnsembleSize; first += batchSize)

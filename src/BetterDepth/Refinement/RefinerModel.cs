@@ -2,8 +2,6 @@ using BetterDepth.Compute;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Refinement;

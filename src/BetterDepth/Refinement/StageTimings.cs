@@ -18,6 +18,25 @@ public sealed class StageTimings
         seconds[stage] += elapsedSeconds;
     }
 
+    /// <summary>Stage names of denoising step i are these followed by " i".</summary>
+    public const string UNetStage = "U-Net step", SchedulerStage = "scheduler step";
+
+    /// <summary>
+    /// A <see cref="LatentDenoiser.StepReached"/> callback that books each step's U-Net call (with its timestep input)
+    /// as "U-Net step i" and the scheduler update as "scheduler step i".
+    /// </summary>
+    public Action<int, DenoisingPoint> DenoisingSteps()
+    {
+        long last = 0;
+        return (step, point) =>
+        {
+            long now = Stopwatch.GetTimestamp();
+            if (point == DenoisingPoint.UNetDone) Add($"{UNetStage} {step}", Stopwatch.GetElapsedTime(last, now).TotalSeconds);
+            if (point == DenoisingPoint.End) Add($"{SchedulerStage} {step}", Stopwatch.GetElapsedTime(last, now).TotalSeconds);
+            last = now;
+        };
+    }
+
     /// <summary>Runs <paramref name="work"/> and books its wall time under <paramref name="stage"/>.</summary>
     public T Time<T>(string stage, Func<T> work)
     {

@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Refinement;

@@ -1,5 +1,4 @@
 using BetterDepth.Benchmarks;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Benchmarks;
 

@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using static TorchSharp.torch;
 using static BetterDepth.Tests.Diffusion.DiffusionTestModels;
 

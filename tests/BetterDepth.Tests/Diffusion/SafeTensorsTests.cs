@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using static TorchSharp.torch;
 using static BetterDepth.Tests.Diffusion.DiffusionTestModels;
 

@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 using static BetterDepth.Tests.Diffusion.DiffusionTestModels;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using BetterDepth.Evaluation;
-using BetterDepth.Geometry;
 
 namespace BetterDepth.Tests.Evaluation;
 

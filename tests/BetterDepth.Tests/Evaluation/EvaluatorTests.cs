@@ -1,6 +1,4 @@
 using BetterDepth.Evaluation;
-using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Evaluation;
 

@@ -1,6 +1,5 @@
 using BetterDepth.Evaluation;
 using BetterDepth.Evaluation.Datasets;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Evaluation;
 

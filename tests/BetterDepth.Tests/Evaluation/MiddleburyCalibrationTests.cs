@@ -1,5 +1,4 @@
 using BetterDepth.Evaluation.Datasets;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Evaluation;
 

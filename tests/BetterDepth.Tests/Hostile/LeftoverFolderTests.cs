@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Training;
 
 namespace BetterDepth.Tests.Hostile;

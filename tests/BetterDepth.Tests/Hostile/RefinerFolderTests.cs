@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 using BetterDepth.Tests.Refinement;
 using static TorchSharp.torch;

@@ -1,5 +1,4 @@
 using BetterDepth.Cli;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Hostile;
 

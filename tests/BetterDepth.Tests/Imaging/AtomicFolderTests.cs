@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Tests.Imaging;
 
 public class AtomicFolderTests

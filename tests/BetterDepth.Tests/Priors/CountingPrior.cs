@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 
 namespace BetterDepth.Tests.Priors;

@@ -1,6 +1,6 @@
 using BetterDepth.Imaging;
 using BetterDepth.Priors;
-using static BetterDepth.Priors.Onnx.OnnxGraphWriter;
+using static BetterDepth.Training.Onnx.OnnxGraphWriter;
 
 namespace BetterDepth.Tests.Priors;
 

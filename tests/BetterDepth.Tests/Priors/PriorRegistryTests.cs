@@ -1,6 +1,6 @@
 using BetterDepth.Priors;
-using BetterDepth.Priors.Onnx;
-using static BetterDepth.Priors.Onnx.OnnxGraphWriter;
+using BetterDepth.Training.Onnx;
+using static BetterDepth.Training.Onnx.OnnxGraphWriter;
 
 namespace BetterDepth.Tests.Priors;
 
@@ -45,16 +45,9 @@ public class PriorRegistryTests : IDisposable
     }
 
     [Fact]
-    public void The_degraded_prior_reads_the_ground_truth_it_is_given_and_needs_one()
+    public void The_degraded_prior_is_not_a_runtime_prior()
     {
-        var e = Assert.Throws<ArgumentException>(() => PriorRegistry.Create("degraded:3"));
-        Assert.Contains("ground truth", e.Message);
-        var depth = new BetterDepth.Imaging.DepthMap(8, 6, BetterDepth.Imaging.DepthKind.Depth, Enumerable.Range(0, 48).Select(i => 1f + i % 8).ToArray());
-        var asked = new List<string>();
-        using var prior = PriorRegistry.Create("degraded:3", new PriorOptions { GroundTruth = key => { asked.Add(key); return (depth, Enumerable.Repeat(true, 48).ToArray()); } });
-        var prediction = prior.Predict(new BetterDepth.Imaging.RgbImage(8, 6), "a/b.png");
-        Assert.Equal(["a/b.png"], asked);
-        Assert.Equal((8, 6), (prediction.Width, prediction.Height));
-        Assert.Throws<ArgumentException>(() => PriorRegistry.Create("degraded:x", new PriorOptions { GroundTruth = _ => (depth, new bool[48]) }));
+        Assert.Contains("unknown prior", Assert.Throws<ArgumentException>(() => PriorRegistry.Create("degraded:3")).Message);
+        Assert.DoesNotContain("degraded", PriorRegistry.Names);
     }
 }

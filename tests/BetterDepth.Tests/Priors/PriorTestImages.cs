@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Tests.Priors;
 
 /// <summary>Small deterministic inputs for the prior tests.</summary>

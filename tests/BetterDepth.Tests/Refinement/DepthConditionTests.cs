@@ -1,5 +1,4 @@
 using BetterDepth.Geometry;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
 namespace BetterDepth.Tests.Refinement;

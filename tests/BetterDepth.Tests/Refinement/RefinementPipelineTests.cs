@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
 namespace BetterDepth.Tests.Refinement;

@@ -1,7 +1,7 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
+using BetterDepth.Training;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Refinement;

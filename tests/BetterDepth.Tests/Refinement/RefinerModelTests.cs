@@ -1,7 +1,6 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using BetterDepth.Refinement;
-using TorchSharp;
+using BetterDepth.Training;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Refinement;

@@ -1,6 +1,8 @@
-using BetterDepth.Imaging;
+using BetterDepth.Diffusion;
 using BetterDepth.Refinement;
+using BetterDepth.Tests.Refinement;
 using BetterDepth.Training;
+using BetterDepth.Training.Priors;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Training;
@@ -139,12 +141,33 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
     }
 
     [Fact]
+    public void ASchedulerGivenWithInitFromReplacesTheFoldersAndUnsetKeepsIt()
+    {
+        var start = runs.NewRun("init-source");
+        using (var fresh = RefinementTestModels.Tiny()) fresh.Save(start);
+        var init = $", \"init_from\": \"{start.Replace("\\", "/")}\"";
+
+        var kept = runs.NewRun("init-kept");
+        RefinerTraining.Run(runs.Config(init, iterations: 1, name: "init-kept.json"), kept, false, null, CancellationToken.None);
+        using (var trained = RefinerModel.Load(Path.Combine(kept, RefinerTrainer.FinalName), CPU))
+            Assert.Equal(SchedulerConfig.MarigoldV1_0, trained.Scheduler);
+
+        var replaced = runs.NewRun("init-replaced");
+        RefinerTraining.Run(runs.Config(init + ", \"scheduler\": \"marigold-v1.1\"", iterations: 1, name: "init-replaced.json"), replaced, false, null, CancellationToken.None);
+        using (var trained = RefinerModel.Load(Path.Combine(replaced, RefinerTrainer.FinalName), CPU))
+            Assert.Equal(SchedulerConfig.MarigoldV1_1, trained.Scheduler);
+
+        var missing = runs.Config(init + ", \"scheduler\": \"no-such-scheduler.json\"", iterations: 1, name: "init-missing.json");
+        Assert.Contains("no-such-scheduler.json", Assert.Throws<InvalidFileException>(() => RefinerTraining.Run(missing, runs.NewRun("init-missing"), false, null, CancellationToken.None)).Message);
+    }
+
+    [Fact]
     public void DegradedPriorSpecNeedsAnIntegerSeed()
     {
-        var e = Assert.Throws<ArgumentException>(() => RefinerTraining.CreatePrior("degraded:abc", runs.NewRun("spec"), _ => throw new InvalidOperationException()));
+        var e = Assert.Throws<ArgumentException>(() => TrainingPriors.Create("degraded:abc", _ => throw new InvalidOperationException(), runs.NewRun("spec")));
         Assert.Contains("degraded:abc", e.Message);
-        using var seeded = RefinerTraining.CreatePrior("degraded:12", runs.NewRun("spec"), _ => throw new InvalidOperationException());
-        using var plain = RefinerTraining.CreatePrior("Degraded", runs.NewRun("spec"), _ => throw new InvalidOperationException());
+        using var seeded = TrainingPriors.Create("degraded:12", _ => throw new InvalidOperationException(), runs.NewRun("spec"));
+        using var plain = TrainingPriors.Create("Degraded", _ => throw new InvalidOperationException(), runs.NewRun("spec"));
         Assert.NotEqual(seeded.CacheIdentity, plain.CacheIdentity);
     }
 

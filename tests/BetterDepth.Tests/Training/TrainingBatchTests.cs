@@ -1,4 +1,3 @@
-using BetterDepth.Imaging;
 using BetterDepth.Tests.Refinement;
 using BetterDepth.Training;
 using static TorchSharp.torch;

@@ -32,5 +32,5 @@ public sealed class TrainingRuns
 
     /// <summary>The (iteration, loss) columns of a run's log, as written.</summary>
     public static List<string> LossColumns(string runDir) =>
-        File.ReadAllLines(Path.Combine(runDir, RefinerTrainer.LogName)).Skip(1).Select(l => string.Join(",", l.Split(',')[..2])).ToList();
+        File.ReadAllLines(Path.Combine(runDir, TrainingLog.FileName)).Skip(1).Select(l => string.Join(",", l.Split(',')[..2])).ToList();
 }

@@ -65,7 +65,7 @@ public sealed class AutoencoderKL : Module, ILatentAutoencoder
 }
 
 /// <summary>VAE encoder: conv_in, DownEncoderBlock2D stages, mid block, GroupNorm-SiLU, conv_out to mean and log-variance.</summary>
-public sealed class VaeEncoder : Module<Tensor, Tensor>
+internal sealed class VaeEncoder : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly Conv2d conv_in;
@@ -104,7 +104,7 @@ public sealed class VaeEncoder : Module<Tensor, Tensor>
 }
 
 /// <summary>VAE decoder: conv_in, mid block, UpDecoderBlock2D stages (no skips), GroupNorm-SiLU, conv_out to RGB.</summary>
-public sealed class VaeDecoder : Module<Tensor, Tensor>
+internal sealed class VaeDecoder : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly Conv2d conv_in;
@@ -141,7 +141,7 @@ public sealed class VaeDecoder : Module<Tensor, Tensor>
 }
 
 /// <summary>VAE bottleneck (UNetMidBlock2D): resnet, single-head self-attention over all positions, resnet.</summary>
-public sealed class VaeMidBlock : Module<Tensor, Tensor>
+internal sealed class VaeMidBlock : Module<Tensor, Tensor>
 {
     /// <summary>The VAE's normalisation epsilon everywhere.</summary>
     public const double Eps = 1e-6;
@@ -171,7 +171,7 @@ public sealed class VaeMidBlock : Module<Tensor, Tensor>
 }
 
 /// <summary>VAE decoder stage (UpDecoderBlock2D): residual blocks then an optional nearest x2 upsampler.</summary>
-public sealed class VaeUpBlock : Module<Tensor, Tensor>
+internal sealed class VaeUpBlock : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly ModuleList<ResnetBlock2D> resnets = new();

@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using System.Text.Json.Serialization;
-using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 

@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using BetterDepth.Compute;
-using BetterDepth.Imaging;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

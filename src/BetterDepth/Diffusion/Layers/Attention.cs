@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +10,7 @@ namespace BetterDepth.Diffusion;
 /// <c>group_norm</c> as in the VAE). Self-attention when no context is given, cross-attention otherwise.
 /// Works on token sequences [B, N, C]; callers flatten feature maps.
 /// </summary>
-public sealed class Attention : Module
+internal sealed class Attention : Module
 {
 #pragma warning disable IDE1006
     readonly GroupNorm? group_norm;

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -6,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace BetterDepth.Diffusion;
 
 /// <summary>Halves the resolution with a stride-2 3x3 convolution (key: <c>downsamplers.0.conv</c>).</summary>
-public sealed class Downsample2D : Module<Tensor, Tensor>
+internal sealed class Downsample2D : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly Conv2d conv;
@@ -31,7 +30,7 @@ public sealed class Downsample2D : Module<Tensor, Tensor>
 }
 
 /// <summary>Doubles the resolution: nearest-neighbour upsampling then a 3x3 convolution (key: <c>upsamplers.0.conv</c>).</summary>
-public sealed class Upsample2D : Module
+internal sealed class Upsample2D : Module
 {
 #pragma warning disable IDE1006
     readonly Conv2d conv;

@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +10,7 @@ namespace BetterDepth.Diffusion;
 /// time embedding added between the two convolutions (U-Net only) and a 1x1 shortcut when the
 /// channel count changes. Field names are the diffusers checkpoint keys.
 /// </summary>
-public sealed class ResnetBlock2D : Module
+internal sealed class ResnetBlock2D : Module
 {
 #pragma warning disable IDE1006 // field names are checkpoint keys
     readonly GroupNorm norm1;

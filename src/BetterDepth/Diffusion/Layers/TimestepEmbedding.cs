@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,7 +9,7 @@ namespace BetterDepth.Diffusion;
 /// Timestep conditioning: the sinusoidal features of the diffusion step (no parameters) followed by
 /// the learned linear-SiLU-linear MLP (<c>time_embedding.linear_1 / linear_2</c>).
 /// </summary>
-public sealed class TimestepEmbedding : Module<Tensor, Tensor>
+internal sealed class TimestepEmbedding : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly Linear linear_1;

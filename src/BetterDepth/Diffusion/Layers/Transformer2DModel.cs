@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -11,7 +10,7 @@ namespace BetterDepth.Diffusion;
 /// (linear in SD 2, 1x1 conv in SD 1), transformer blocks with self- and cross-attention, projection
 /// back, residual add.
 /// </summary>
-public sealed class Transformer2DModel : Module
+internal sealed class Transformer2DModel : Module
 {
 #pragma warning disable IDE1006
     readonly GroupNorm norm;
@@ -56,7 +55,7 @@ public sealed class Transformer2DModel : Module
 }
 
 /// <summary>Pre-norm transformer block: self-attention, cross-attention on the context, GEGLU feed-forward.</summary>
-public sealed class BasicTransformerBlock : Module
+internal sealed class BasicTransformerBlock : Module
 {
 #pragma warning disable IDE1006
     readonly LayerNorm norm1;
@@ -89,7 +88,7 @@ public sealed class BasicTransformerBlock : Module
 }
 
 /// <summary>GEGLU feed-forward: <c>net.0.proj</c> makes value and gate, value * gelu(gate), then <c>net.2</c>.</summary>
-public sealed class FeedForward : Module<Tensor, Tensor>
+internal sealed class FeedForward : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly ModuleList<Module<Tensor, Tensor>> net;
@@ -110,7 +109,7 @@ public sealed class FeedForward : Module<Tensor, Tensor>
 }
 
 /// <summary>Gated GELU unit (key <c>proj</c>): one linear map gives value and gate halves.</summary>
-public sealed class Geglu : Module<Tensor, Tensor>
+internal sealed class Geglu : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006
     readonly Linear proj;

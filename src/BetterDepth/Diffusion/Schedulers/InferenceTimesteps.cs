@@ -4,7 +4,7 @@ namespace BetterDepth.Diffusion;
 /// Which of the T training timesteps a sampler visits, in descending order, computed exactly as diffusers'
 /// DDIMScheduler.set_timesteps does (numpy rounding is half-to-even, as is Math.Round's default).
 /// </summary>
-public static class InferenceTimesteps
+internal static class InferenceTimesteps
 {
     public static long[] Compute(SchedulerConfig config, int steps)
     {

@@ -1,6 +1,4 @@
-using TorchSharp;
 using static TorchSharp.torch;
-
 namespace BetterDepth.Diffusion;
 
 /// <summary>

@@ -9,7 +9,7 @@ namespace BetterDepth.Diffusion;
 /// the other two follow. Dividing by sqrt(abar) or sqrt(1 - abar) fails at the ends of the schedule:
 /// at zero SNR (abar = 0) x0 cannot be recovered from eps, which is why zero-SNR models predict v.
 /// </summary>
-public static class PredictionConversions
+internal static class PredictionConversions
 {
     public static Tensor NoisySample(Tensor x0, Tensor eps, double abar) => x0.Times(Math.Sqrt(abar)).Plus(eps.Times(Math.Sqrt(1 - abar)));
 

@@ -1,4 +1,3 @@
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -7,13 +6,13 @@ namespace BetterDepth.Diffusion;
 
 /// <summary>Shared settings of the blocks of one U-Net (from <see cref="UNetConfig"/>).</summary>
 /// <param name="TimeEmbeddingChannels">null for the VAE encoder, which reuses the down block without timesteps.</param>
-public sealed record UNetBlockSettings(long? TimeEmbeddingChannels, long ContextDim, int Groups, double Eps, double Dropout, bool UseLinearProjection, Device? Device);
+internal sealed record UNetBlockSettings(long? TimeEmbeddingChannels, long ContextDim, int Groups, double Eps, double Dropout, bool UseLinearProjection, Device? Device);
 
 /// <summary>
 /// Encoder stage (CrossAttnDownBlock2D / DownBlock2D): residual blocks, each optionally followed by a
 /// spatial transformer, then an optional stride-2 downsampler. Every intermediate output is a skip connection.
 /// </summary>
-public sealed class UNetDownBlock : Module
+internal sealed class UNetDownBlock : Module
 {
 #pragma warning disable IDE1006
     readonly ModuleList<ResnetBlock2D> resnets = new();
@@ -51,7 +50,7 @@ public sealed class UNetDownBlock : Module
 /// Decoder stage (CrossAttnUpBlock2D / UpBlock2D): each residual block takes the running features
 /// concatenated with the latest skip connection; optional transformers; optional upsampler.
 /// </summary>
-public sealed class UNetUpBlock : Module
+internal sealed class UNetUpBlock : Module
 {
 #pragma warning disable IDE1006
     readonly ModuleList<ResnetBlock2D> resnets = new();
@@ -93,7 +92,7 @@ public sealed class UNetUpBlock : Module
 }
 
 /// <summary>Bottleneck (UNetMidBlock2DCrossAttn): resnet, transformer(s), resnet.</summary>
-public sealed class UNetMidBlock : Module
+internal sealed class UNetMidBlock : Module
 {
 #pragma warning disable IDE1006
     readonly ModuleList<ResnetBlock2D> resnets = new();

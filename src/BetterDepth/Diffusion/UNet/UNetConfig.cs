@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Diffusion;
 
@@ -135,7 +134,7 @@ public sealed record UNetConfig
 /// one-entry list for several blocks fails there (IndexError for transformer_layers_per_block, ValueError for
 /// attention_head_dim).
 /// </summary>
-public sealed class IntOrArrayConverter : JsonConverter<int[]>
+internal sealed class IntOrArrayConverter : JsonConverter<int[]>
 {
     public override int[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
         reader.TokenType == JsonTokenType.Number ? [reader.GetInt32()] : JsonSerializer.Deserialize<int[]>(ref reader, options)

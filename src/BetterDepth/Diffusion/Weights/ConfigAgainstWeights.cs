@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Diffusion;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace BetterDepth.Diffusion;
 /// <see cref="WeightLoader"/> still compares every tensor after the build; this is the cheap structural part of it:
 /// block counts, layer counts and the widths that size everything else.
 /// </summary>
-public static class ConfigAgainstWeights
+internal static class ConfigAgainstWeights
 {
     public static void CheckUNet(UNetConfig config, TensorSource weights, string configPath, bool widenConvIn)
     {

@@ -8,7 +8,7 @@ namespace BetterDepth.Diffusion;
 /// conv_in kernel along the input channels and divide by the number of copies, so the widened
 /// layer gives the pretrained response when every copy sees the same latent (8 channels: x 1/2; BetterDepth's 12: x 1/3).
 /// </summary>
-public static class ConvInWidening
+internal static class ConvInWidening
 {
     /// <param name="weight">[out, in, kh, kw]</param>
     /// <returns>[out, newInChannels, kh, kw]</returns>

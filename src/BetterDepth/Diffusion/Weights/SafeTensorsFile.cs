@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
-using BetterDepth.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 

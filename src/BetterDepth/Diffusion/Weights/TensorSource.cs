@@ -1,5 +1,4 @@
 using System.Text.Json;
-using BetterDepth.Imaging;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;
@@ -8,7 +7,7 @@ namespace BetterDepth.Diffusion;
 /// The tensors of one checkpoint, whether a single <c>.safetensors</c> file or a sharded set described
 /// by a <c>*.safetensors.index.json</c> (<c>weight_map</c>: tensor name -> shard file next to the index).
 /// </summary>
-public sealed class TensorSource : IDisposable
+internal sealed class TensorSource : IDisposable
 {
     readonly Dictionary<string, SafeTensorsFile> fileOf;
     readonly List<SafeTensorsFile> files;

@@ -1,11 +1,9 @@
-using BetterDepth.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Diffusion;
 
 /// <summary>How a checkpoint may differ from the module it is loaded into.</summary>
-public sealed record WeightLoadOptions
+internal sealed record WeightLoadOptions
 {
     /// <summary>Accept a conv_in with fewer input channels (e.g. SD's 4 for our 12) and widen it with <see cref="ConvInWidening"/>.</summary>
     public bool WidenConvIn { get; init; }
@@ -19,7 +17,7 @@ public sealed record WeightLoadOptions
 /// InvalidFileException naming the file; nothing is modified unless every tensor fits. A NaN or infinite weight is
 /// found only while copying and also names the file.
 /// </summary>
-public static class WeightLoader
+internal static class WeightLoader
 {
     public const string ConvInKey = "conv_in.weight";
 

@@ -13,10 +13,9 @@ namespace BetterDepth.Imaging.Png;
 static class StripCompressor
 {
     /// <summary>
-    /// Raw bytes per strip. Each strip starts deflate's 32 KiB window afresh, which cost zlib's match finder 1 to 2% of
-    /// file size at this length (level-4 files in bench/png-writing.cs before and after strips: NYU 151 -> 154 KiB,
-    /// Middlebury 409 -> 414); the default run-length strategy looks back one byte only, so for it a strip boundary
-    /// costs just a new set of Huffman tables.
+    /// Raw bytes per strip. Each strip starts deflate's 32 KiB window afresh, which costs zlib's match finder a little
+    /// file size at this length (bench/README.md); the default run-length strategy looks back one byte only, so for it
+    /// a strip boundary costs just a new set of Huffman tables.
     /// </summary>
     public const int StripBytes = 64 * 1024;
 

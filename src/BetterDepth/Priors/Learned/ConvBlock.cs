@@ -1,5 +1,4 @@
 using BetterDepth.Compute;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

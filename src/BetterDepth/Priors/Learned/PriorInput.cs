@@ -1,6 +1,4 @@
 using BetterDepth.Compute;
-using BetterDepth.Imaging;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Priors.Learned;
@@ -9,7 +7,7 @@ namespace BetterDepth.Priors.Learned;
 /// What the network sees: RGB scaled to [0, 1], normalised with the ImageNet mean and standard deviation
 /// (as DPT and Depth Anything do), resized to the fixed working resolution with antialiasing.
 /// </summary>
-public static class PriorInput
+internal static class PriorInput
 {
     static readonly float[] Mean = [0.485f, 0.456f, 0.406f];
     static readonly float[] Std = [0.229f, 0.224f, 0.225f];

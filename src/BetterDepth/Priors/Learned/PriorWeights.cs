@@ -1,6 +1,5 @@
 using System.Globalization;
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -10,7 +9,7 @@ namespace BetterDepth.Priors.Learned;
 /// The learned prior's weights file: safetensors with one F32 tensor per state-dict key and the network
 /// configuration in "__metadata__", so a file alone rebuilds the network it came from.
 /// </summary>
-public static class PriorWeights
+internal static class PriorWeights
 {
     const string FormatTag = "betterdepth-prior-cnn";
     /// <summary>2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load).</summary>

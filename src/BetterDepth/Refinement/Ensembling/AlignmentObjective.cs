@@ -12,7 +12,7 @@ namespace BetterDepth.Refinement;
 /// the minimum and maximum; the RMS uses sqrt(m + 1e-12) so it stays differentiable where members agree.
 /// Parameters: [s_0..s_{N-1}, t_0..t_{N-1}] (affine) or [s_0..s_{N-1}] (scale only).
 /// </summary>
-public sealed class AlignmentObjective
+internal sealed class AlignmentObjective
 {
     const double RmsFloor = 1e-12;
     readonly double[][] _members;

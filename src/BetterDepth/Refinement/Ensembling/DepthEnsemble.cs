@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Refinement;
 
 /// <summary>

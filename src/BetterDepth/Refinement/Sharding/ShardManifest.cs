@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Refinement.Sharding;
 
@@ -99,7 +98,7 @@ public sealed class ShardManifest
 /// 5% of the time (a manifest of many thousand entries is then rewritten every few seconds instead), and always at
 /// the end. Thread-safe.
 /// </summary>
-public sealed class ShardManifestWriter
+internal sealed class ShardManifestWriter
 {
     readonly object gate = new();
     readonly string path;

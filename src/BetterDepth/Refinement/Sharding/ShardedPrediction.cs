@@ -1,5 +1,3 @@
-using BetterDepth.Imaging;
-
 namespace BetterDepth.Refinement.Sharding;
 
 /// <summary>What a shard did: counts of its inputs by fate, and how many inputs of all shards it walked past.</summary>

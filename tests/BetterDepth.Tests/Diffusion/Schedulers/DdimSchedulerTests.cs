@@ -1,6 +1,5 @@
 using BetterDepth.Compute;
 using BetterDepth.Diffusion;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Diffusion.Schedulers;

@@ -1,5 +1,4 @@
 using BetterDepth.Diffusion;
-using BetterDepth.Imaging;
 
 namespace BetterDepth.Tests.Diffusion.Schedulers;
 

@@ -1,5 +1,7 @@
 using BetterDepth.Priors.Learned;
+using BetterDepth.Tests.Training.Priors;
 using BetterDepth.Training;
+using BetterDepth.Training.Priors;
 using static TorchSharp.torch;
 
 namespace BetterDepth.Tests.Priors.Learned;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using BetterDepth.Imaging;
 using BetterDepth.Priors.Learned;
 using static TorchSharp.torch;
 

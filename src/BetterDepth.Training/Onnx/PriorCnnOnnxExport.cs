@@ -1,0 +1,134 @@
+using BetterDepth.Priors;
+using BetterDepth.Priors.Learned;
+using static BetterDepth.Training.Onnx.OnnxGraphWriter;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Training.Onnx;
+
+/// <summary>
+/// Writes a <see cref="PriorCnn"/> and its weights as an ONNX model (opset 17) that ONNX Runtime runs without
+/// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 32),
+/// output <c>disparity</c> [batch, 1, height, width]. The graph mirrors <see cref="PriorCnn.forward"/> op by op;
+/// GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), and
+/// every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 32.
+/// </summary>
+public static class PriorCnnOnnxExport
+{
+    public const string InputName = OnnxPreset.BetterDepthCnnInput;
+    public const string OutputName = OnnxPreset.BetterDepthCnnOutput;
+    public const int Opset = 17;
+
+    /// <summary>
+    /// The ONNX model's bytes. <paramref name="fixedSize"/>: height and width fixed to the network's working size
+    /// (so <see cref="OnnxDepthPrior"/> resizes every image to it, as <see cref="LearnedPrior"/> does); otherwise dynamic.
+    /// </summary>
+    public static byte[] ToBytes(PriorCnn model, bool fixedSize = false)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var graph = new Graph(model);
+        var disparity = graph.Build();
+        object height = fixedSize ? model.Config.Height : "height", width = fixedSize ? model.Config.Width : "width";
+        return Model(graph.Builder.Nodes, [new Value(InputName, "batch", 3, height, width)],
+            [new Value(disparity, "batch", 1, height, width)], graph.Builder.Initializers, Opset,
+            graphName: "betterdepth_prior_cnn", producer: "BetterDepth PriorCnnOnnxExport");
+    }
+
+    /// <summary>Writes the model to <paramref name="outputPath"/> atomically (a failed write leaves any old file intact).</summary>
+    public static void Save(PriorCnn model, string outputPath, bool fixedSize = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(outputPath);
+        if (Directory.Exists(outputPath)) throw new ArgumentException($"{outputPath}: is a folder; give the .onnx file to write");
+        var bytes = ToBytes(model, fixedSize);
+        // A parent that is a file, a full disk, ...: one line naming the output rather than a bare IOException.
+        try { AtomicFile.WriteAllBytes(outputPath, bytes); }
+        catch (IOException e) when (e is not InvalidFileException) { throw new InvalidFileException(outputPath, $"cannot write the ONNX model: {e.Message}", e); }
+    }
+
+    /// <summary>Loads a weights file (<see cref="PriorWeights"/>) and writes it as ONNX.</summary>
+    public static PriorCnnConfig Export(string weightsPath, string outputPath, bool fixedSize = false)
+    {
+        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"{weightsPath}: learned-prior weights not found", weightsPath);
+        using var model = PriorWeights.Load(weightsPath);
+        Save(model, outputPath, fixedSize);
+        return model.Config;
+    }
+
+    /// <summary>One export: the module's weights by state-dict key, and the graph built from them.</summary>
+    sealed class Graph(PriorCnn model)
+    {
+        readonly Dictionary<string, Tensor> state = model.state_dict();
+        public OnnxGraphBuilder Builder { get; } = new();
+        string groupShape = "", groupScale = "", groupBias = "", doubleSize = "";
+
+        public string Build()
+        {
+            groupShape = Builder.Constant("groupnorm_shape", [3], [0L, ConvBlock.Groups, -1L]); // 0 keeps the batch size
+            groupScale = Builder.Constant("groupnorm_ones", [ConvBlock.Groups], Enumerable.Repeat(1f, ConvBlock.Groups).ToArray());
+            groupBias = Builder.Constant("groupnorm_zeros", [ConvBlock.Groups], new float[ConvBlock.Groups]);
+            doubleSize = Builder.Constant("upsample_scales", [4], [1f, 1f, 2f, 2f]);
+
+            var e1 = Block("enc1", InputName, stride: 2);
+            var e2 = Block("enc2", e1, stride: 2);
+            var e3 = Block("enc3", e2, stride: 2);
+            var e4 = Block("enc4", e3, stride: 2);
+            var e5 = Block("enc5", e4, stride: 2);
+            var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e5]);
+            var g = Silu("context_silu", Conv("context", pooled, stride: 1, padding: 0));
+            e5 = Builder.Add("context_add", "Add", [e5, g]);
+            var d = Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1);
+            d = Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1);
+            d = Block("dec2", Builder.Add("dec2_concat", "Concat", [Up("dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
+            var head = Up("head_up2", Up("head_up1", Conv("head", d, stride: 1, padding: 1)));
+            return Builder.Add(OutputName, "Softplus", [head]);
+        }
+
+        /// <summary><see cref="ConvBlock"/>: (Conv3x3 -> GroupNorm -> SiLU) twice, the first conv with the stride.</summary>
+        string Block(string prefix, string x, int stride)
+        {
+            var h = Silu($"{prefix}_silu1", GroupNorm($"{prefix}.norm1", Conv($"{prefix}.conv1", x, stride, padding: 1)));
+            return Silu($"{prefix}_silu2", GroupNorm($"{prefix}.norm2", Conv($"{prefix}.conv2", h, stride: 1, padding: 1)));
+        }
+
+        /// <summary>Conv with the module's weight (and bias, if it has one); the kernel size comes from the weight's shape.</summary>
+        string Conv(string module, string x, int stride, int padding)
+        {
+            var weight = Weight($"{module}.weight");
+            var inputs = new List<string> { x, weight.Name };
+            if (state.ContainsKey($"{module}.bias")) inputs.Add(Weight($"{module}.bias").Name);
+            return Builder.Add(module, "Conv", [.. inputs],
+                new Attr("kernel_shape", Ints: weight.Dims[2..]),
+                new Attr("strides", Ints: [stride, stride]),
+                new Attr("pads", Ints: [padding, padding, padding, padding]));
+        }
+
+        /// <summary>GroupNorm as instance norm over [N, groups, C/groups * H * W], then the per-channel affine.</summary>
+        string GroupNorm(string module, string x)
+        {
+            var gamma = Weight($"{module}.weight", channelsFirst: true);
+            var beta = Weight($"{module}.bias", channelsFirst: true);
+            var grouped = Builder.Add($"{module}_grouped", "Reshape", [x, groupShape]);
+            var normed = Builder.Add($"{module}_instnorm", "InstanceNormalization", [grouped, groupScale, groupBias],
+                new Attr("epsilon", FloatValue: (float)ConvBlock.Epsilon));
+            var shape = Builder.Add($"{module}_shape", "Shape", [x]);
+            var back = Builder.Add($"{module}_ungrouped", "Reshape", [normed, shape]);
+            var scaled = Builder.Add($"{module}_mul", "Mul", [back, gamma.Name]);
+            return Builder.Add($"{module}_add", "Add", [scaled, beta.Name]);
+        }
+
+        string Silu(string name, string x) => Builder.Add(name, "Mul", [x, Builder.Add($"{name}_sigmoid", "Sigmoid", [x])]);
+
+        /// <summary>Bilinear 2x upsampling, align_corners=false (the "" is Resize's unused roi input).</summary>
+        string Up(string name, string x) => Builder.Add(name, "Resize", [x, "", doubleSize],
+            new Attr("mode", Text: "linear"), new Attr("coordinate_transformation_mode", Text: "half_pixel"));
+
+        /// <summary>A state-dict tensor as a float initializer of the same name; per-channel vectors become [C, 1, 1] to broadcast over H, W.</summary>
+        Initializer Weight(string key, bool channelsFirst = false)
+        {
+            if (!state.TryGetValue(key, out var tensor))
+                throw new InvalidOperationException($"ONNX export: the network has no weight '{key}' (the export and PriorCnn disagree)");
+            using var cpu = tensor.detach().to(CPU).to(ScalarType.Float32).contiguous();
+            var dims = channelsFirst ? [cpu.shape[0], 1, 1] : cpu.shape;
+            return Builder.Constant(new Initializer(key, dims, cpu.data<float>().ToArray()));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using BetterDepth.Priors.Learned;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Training.Priors;
+
+/// <summary>
+/// Trains <see cref="PriorCnn"/> with Adam on RGB-D pairs under <see cref="ScaleShiftInvariantLoss"/>.
+/// The output folder holds the checkpoint folder (checkpoint/: prior.safetensors, optimizer.dat with Adam's moments and
+/// state.json with the step --resume continues from), replaced as a whole by <see cref="AtomicFolder"/> so a kill at any
+/// moment leaves one consistent checkpoint; prior.safetensors beside it (the deliverable, a copy of the checkpoint's
+/// weights) and train_log.csv (<see cref="TrainingLog"/>).
+/// Batches are a pure function of (seed, step), so a resumed run sees the same data as an uninterrupted one.
+/// Cancellation saves a checkpoint at the last finished step; a non-finite loss stops before the update,
+/// leaving the last good checkpoint untouched.
+/// </summary>
+public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
+{
+    public const string WeightsFile = LearnedPrior.WeightsFile;
+    public const string OptimizerFile = "optimizer.dat";
+
+    public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
+
+    public Result Train(IPriorTrainingSource source, string outDir, bool resume, IProgress<WorkProgress>? progress = null, CancellationToken ct = default)
+    {
+        options.Validate();
+        if (source.Count == 0) throw new ArgumentException("the training source has no samples", nameof(source));
+        Directory.CreateDirectory(outDir);
+        var weightsPath = Path.Combine(outDir, WeightsFile);
+        var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
+
+        var existing = PriorTrainingState.TryLoad(outDir);
+        if (resume && existing is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
+        if (!resume && existing is not null)
+            throw new ArgumentException($"{outDir} already holds a checkpoint: pass --resume to continue it or choose another folder");
+        var state = resume ? existing : null;
+        if (state is not null) CheckCompatible(state, outDir);
+
+        random.manual_seed(options.Seed);
+        using var model = state is null ? new PriorCnn(options.Model) : PriorWeights.Load(Path.Combine(checkpoint, WeightsFile));
+        model.to(device);
+        model.train();
+        using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        if (state is not null) optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
+
+        int step = state?.Step ?? 0;
+        var log = TrainingLog.Open(Path.Combine(outDir, TrainingLog.FileName), step);
+        var clock = Stopwatch.StartNew();
+        int stepsThisRun = 0;
+        double lastLoss = double.NaN, smoothed = double.NaN;
+        progress?.Report(new WorkProgress(step, options.Steps, "starting"));
+
+        while (step < options.Steps)
+        {
+            if (ct.IsCancellationRequested)
+            {
+                SaveCheckpoint(model, optimizer, step, outDir);
+                ct.ThrowIfCancellationRequested();
+            }
+            var lr = options.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+
+            using (var scope = NewDisposeScope())
+            {
+                var batch = MakeBatch(source, step);
+                optimizer.zero_grad();
+                var prediction = model.forward(batch.Images);
+                if (prediction.shape[2] != batch.Disparity.shape[2] || prediction.shape[3] != batch.Disparity.shape[3])
+                    prediction = nn.functional.interpolate(prediction, size: [batch.Disparity.shape[2], batch.Disparity.shape[3]],
+                        mode: InterpolationMode.Bilinear, align_corners: false);
+                var loss = ScaleShiftInvariantLoss.Compute(prediction, batch.Disparity, batch.Valid, options.GradientWeight);
+                lastLoss = loss.item<float>();
+                if (!double.IsFinite(lastLoss))
+                    throw new TrainingDivergedException(
+                        $"loss became {lastLoss} at step {step + 1}; training stopped. The last good checkpoint " +
+                        (state is null && stepsThisRun == 0 && !File.Exists(weightsPath) ? "does not exist yet" : $"is kept in {outDir}") +
+                        "; lower --lr and --resume from it.");
+                loss.backward();
+                optimizer.SafeStep();
+            }
+            step++;
+            stepsThisRun++;
+            smoothed = double.IsNaN(smoothed) ? lastLoss : 0.95 * smoothed + 0.05 * lastLoss;
+            var itPerSecond = stepsThisRun / clock.Elapsed.TotalSeconds;
+            log.Append(step, lastLoss, lr, itPerSecond);
+            progress?.Report(new WorkProgress(step, options.Steps,
+                string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
+            if (step % options.CheckpointEvery == 0 || step == options.Steps) SaveCheckpoint(model, optimizer, step, outDir);
+        }
+        return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, weightsPath);
+    }
+
+    void CheckCompatible(PriorTrainingState state, string outDir)
+    {
+        var m = options.Model;
+        if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is a {state.BaseChannels}-channel network at {state.Width}x{state.Height}, " +
+                                        $"this run asks for {m.BaseChannels} channels at {m.Width}x{m.Height}");
+        if (state.Seed != options.Seed)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with seed {state.Seed}, this run has {options.Seed}");
+    }
+
+    void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)
+    {
+        var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
+        AtomicFolder.Replace(checkpoint, temp =>
+        {
+            PriorWeights.Save(model, Path.Combine(temp, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
+            optimizer.save_state_dict(Path.Combine(temp, OptimizerFile));
+            new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
+                options.BatchSize, options.LearningRate, options.Steps).Save(temp);
+        });
+        // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, WeightsFile)));
+    }
+
+    sealed record Batch(Tensor Images, Tensor Disparity, Tensor Valid);
+
+    /// <summary>
+    /// The batch of <paramref name="step"/>: which samples, their crops, mirrors and colour changes depend only on
+    /// (seed, step). Targets come at the working size (<see cref="PriorAugmentation"/>), which is where the loss is taken.
+    /// </summary>
+    Batch MakeBatch(IPriorTrainingSource source, int step)
+    {
+        var rng = new Random(unchecked(options.Seed * 1_000_003 + step));
+        int width = options.Model.Width, height = options.Model.Height;
+        var images = new RgbImage[options.BatchSize];
+        var disparities = new Tensor[options.BatchSize];
+        var masks = new Tensor[options.BatchSize];
+        for (int i = 0; i < options.BatchSize; i++)
+        {
+            var sample = source.Get(rng.Next(source.Count));
+            var flip = options.HorizontalFlip && rng.Next(2) == 1;
+            var (disparity, valid) = TargetDisparity(sample);
+            var augmented = PriorAugmentation.Apply(sample.Image, disparity, valid, width, height, rng, options.Augment, flip);
+            images[i] = augmented.Image;
+            disparities[i] = tensor(augmented.Disparity, [1, height, width]);
+            masks[i] = tensor(augmented.Valid, [1, height, width]);
+        }
+        var input = PriorInput.Batch(images, width, height, device);
+        return new Batch(input, stack(disparities).to(device), stack(masks).to(device));
+    }
+
+    /// <summary>Ground-truth disparity 1/depth where depth is valid and positive, 0 (and invalid) elsewhere.</summary>
+    static (float[] Disparity, bool[] Valid) TargetDisparity(PriorTrainingSample sample)
+    {
+        var depth = sample.Depth.Values;
+        var disparity = new float[depth.Length];
+        var valid = new bool[depth.Length];
+        for (int i = 0; i < depth.Length; i++)
+        {
+            var ok = sample.Valid[i] && depth[i] > 0 && float.IsFinite(depth[i]);
+            valid[i] = ok;
+            disparity[i] = ok ? 1f / depth[i] : 0f;
+        }
+        return (disparity, valid);
+    }
+}

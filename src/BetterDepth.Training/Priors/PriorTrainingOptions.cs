@@ -1,0 +1,40 @@
+using BetterDepth.Priors.Learned;
+
+namespace BetterDepth.Training.Priors;
+
+/// <summary>Settings of one <see cref="PriorTrainer"/> run.</summary>
+public sealed record PriorTrainingOptions
+{
+    public int Steps { get; init; } = 3000;
+    public int BatchSize { get; init; } = 8;
+    /// <summary>Peak Adam learning rate; linear warm-up over <see cref="WarmupSteps"/>, then cosine decay to 10 %.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    public int WarmupSteps { get; init; } = 50;
+    public PriorCnnConfig Model { get; init; } = new();
+    public int Seed { get; init; }
+    /// <summary>Weight of MiDaS's gradient-matching term in the loss.</summary>
+    public double GradientWeight { get; init; } = 0.5;
+    public int CheckpointEvery { get; init; } = 100;
+    /// <summary>Randomly mirror half the samples left-right (depth layout is mirror-symmetric).</summary>
+    public bool HorizontalFlip { get; init; } = true;
+    /// <summary>Random crops and colour changes (<see cref="PriorAugmentation"/>); off, only the mirror remains.</summary>
+    public bool Augment { get; init; } = true;
+
+    public void Validate()
+    {
+        if (Steps <= 0) throw new ArgumentException($"steps must be positive, got {Steps}", nameof(Steps));
+        if (BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {BatchSize}", nameof(BatchSize));
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}", nameof(LearningRate));
+        if (WarmupSteps < 0) throw new ArgumentException($"warm-up steps must not be negative, got {WarmupSteps}", nameof(WarmupSteps));
+        if (!(GradientWeight >= 0)) throw new ArgumentException($"gradient weight must be >= 0, got {GradientWeight}", nameof(GradientWeight));
+        if (CheckpointEvery <= 0) throw new ArgumentException($"checkpoint interval must be positive, got {CheckpointEvery}", nameof(CheckpointEvery));
+        Model.Validate();
+    }
+
+    public double LearningRateAt(int step)
+    {
+        if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        var progress = Math.Clamp((double)(step - WarmupSteps) / Math.Max(1, Steps - WarmupSteps), 0, 1);
+        return LearningRate * (0.1 + 0.9 * 0.5 * (1 + Math.Cos(Math.PI * progress)));
+    }
+}

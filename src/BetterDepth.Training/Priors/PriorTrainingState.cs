@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace BetterDepth.Training.Priors;
+
+/// <summary>
+/// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
+/// got and the settings a resumed run must share with the original one.
+/// </summary>
+internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps)
+{
+    public const string FileName = "state.json";
+    static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>The checkpoint folder of a training output folder.</summary>
+    public static string CheckpointFolder(string outDir) => Path.Combine(outDir, "checkpoint");
+
+    public void Save(string dir) =>
+        AtomicFile.Write(Path.Combine(dir, FileName), s => JsonSerializer.Serialize(s, this, Json));
+
+    /// <summary>The state of the checkpoint in a training output folder (recovered first if a save was killed mid-way); null if there is none.</summary>
+    public static PriorTrainingState? TryLoad(string outDir)
+    {
+        var checkpoint = CheckpointFolder(outDir);
+        AtomicFolder.Recover(checkpoint);
+        var path = Path.Combine(checkpoint, FileName);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonSerializer.Deserialize<PriorTrainingState>(File.ReadAllText(path), Json)
+                ?? throw new InvalidFileException(path, "empty training state");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidFileException(path, $"not a valid training state: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using BetterDepth.Compute;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Training.Priors;
+
+/// <summary>
+/// MiDaS's scale-and-shift-invariant loss in disparity space. Per image, prediction and target disparity
+/// are each brought to zero mean and unit mean absolute deviation over the valid pixels (so near indoor
+/// scenes and far outdoor scenes weigh the same, and the network is never asked for a particular scale or
+/// shift), and the loss is the mean absolute difference plus, optionally, MiDaS's multi-scale
+/// gradient-matching term on the residual. Unlike a least-squares fit, this normalisation never flips
+/// the sign: a prediction that is depth-like instead of disparity-like is penalised, so the output keeps
+/// the disparity orientation (near = large) that downstream code relies on.
+/// Invalid pixels (sky, missing ground truth) take no part anywhere.
+/// </summary>
+internal static class ScaleShiftInvariantLoss
+{
+    /// <summary>Images with fewer valid pixels than this carry no weight (the fit would be meaningless).</summary>
+    public const int MinValidPixels = 16;
+
+    /// <param name="prediction">[B, 1, H, W] predicted disparity.</param>
+    /// <param name="targetDisparity">[B, 1, H, W] ground-truth disparity (any positive scale; invalid pixels arbitrary but finite).</param>
+    /// <param name="valid">[B, 1, H, W] boolean or 0/1 mask.</param>
+    /// <param name="gradientWeight">Weight of the gradient-matching term (MiDaS uses 0.5; 0 turns it off).</param>
+    /// <param name="gradientScales">Number of scales of the gradient term (each halves the resolution).</param>
+    public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4)
+    {
+        if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
+            throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
+        using var scope = NewDisposeScope();
+        var m = valid.to(prediction.dtype);
+        var dims = new long[] { 1, 2, 3 };
+        var n = m.sum(dims, keepdim: true);
+        var used = (n >= MinValidPixels).to(prediction.dtype);
+        var nSafe = n.AtLeast(1);
+
+        var target = Standardize(targetDisparity.to(prediction.dtype), m, nSafe, dims);
+        var standardized = Standardize(prediction, m, nSafe, dims);
+        var residual = (standardized - target) * m;
+
+        var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
+        if (gradientWeight > 0)
+            perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
+        var loss = (perImage * used).sum() / used.sum().AtLeast(1);
+        return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Zero mean, unit mean absolute deviation over valid pixels, per image; zero where invalid.</summary>
+    static Tensor Standardize(Tensor t, Tensor m, Tensor n, long[] dims)
+    {
+        var mean = (t * m).sum(dims, keepdim: true) / n;
+        var centred = (t - mean) * m;
+        var spread = centred.abs().sum(dims, keepdim: true) / n;
+        return centred / spread.AtLeast(1e-8);
+    }
+
+    /// <summary>MiDaS gradient matching: L1 of the residual's x and y differences at several scales, per image.</summary>
+    static Tensor GradientMatching(Tensor residual, Tensor m, int scales, Tensor n)
+    {
+        Tensor total = zeros_like(n);
+        for (int k = 0; k < scales; k++)
+        {
+            var step = 1L << k;
+            var r = residual[.., .., TensorIndex.Slice(null, null, step), TensorIndex.Slice(null, null, step)];
+            var mk = m[.., .., TensorIndex.Slice(null, null, step), TensorIndex.Slice(null, null, step)];
+            if (r.shape[2] < 2 || r.shape[3] < 2) break;
+            var mx = mk[.., .., .., 1..] * mk[.., .., .., ..^1];
+            var my = mk[.., .., 1.., ..] * mk[.., .., ..^1, ..];
+            var gx = (r[.., .., .., 1..] - r[.., .., .., ..^1]).abs() * mx;
+            var gy = (r[.., .., 1.., ..] - r[.., .., ..^1, ..]).abs() * my;
+            var count = mk.sum([1, 2, 3], keepdim: true).AtLeast(1);
+            total = total.Plus(gx.sum([1, 2, 3], keepdim: true).Plus(gy.sum([1, 2, 3], keepdim: true)) / count);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,90 @@
+using BetterDepth.Priors.Learned;
+using BetterDepth.Tests.Priors.Learned;
+using BetterDepth.Training;
+using BetterDepth.Training.Priors;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Training.Priors;
+
+[Collection(TorchSeeded.Name)]
+public class PriorTrainerTests
+{
+    static PriorTrainingOptions Tiny(int steps) => new()
+    {
+        Steps = steps, BatchSize = 2, LearningRate = 2e-3, WarmupSteps = 1, Model = new PriorCnnConfig(16, 96, 64),
+        Seed = 3, CheckpointEvery = 2,
+    };
+
+    [Fact]
+    public void TrainsResumesAndLogs()
+    {
+        var dir = TestData.NewTempDir();
+        var scenes = new TinyScenes(4);
+        var first = new PriorTrainer(Tiny(3), CPU).Train(scenes, dir, resume: false);
+        Assert.Equal(3, first.StepsDone);
+        Assert.Equal(3, PriorTrainingState.TryLoad(dir)!.Step);
+
+        Assert.Throws<ArgumentException>(() => new PriorTrainer(Tiny(5), CPU).Train(scenes, dir, resume: false));
+        var second = new PriorTrainer(Tiny(5), CPU).Train(scenes, dir, resume: true);
+        Assert.Equal(5, second.StepsDone);
+        var lines = File.ReadAllLines(Path.Combine(dir, TrainingLog.FileName));
+        Assert.Equal(1 + 5, lines.Length);
+        Assert.StartsWith("5,", lines[^1]);
+
+        // The trained weights serve as a prior at any input size.
+        using var prior = new LearnedPrior(Path.Combine(dir, PriorTrainer.WeightsFile));
+        var map = prior.Predict(new RgbImage(70, 50, new byte[70 * 50 * 3]));
+        Assert.Equal((70, 50, DepthKind.AffineDisparity), (map.Width, map.Height, map.Kind));
+        Assert.All(map.Values, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void CancellationSavesACheckpointAndStops()
+    {
+        var dir = TestData.NewTempDir();
+        using var cts = new CancellationTokenSource();
+        var progress = new CancelAfter(cts, 2);
+        Assert.ThrowsAny<OperationCanceledException>(() => new PriorTrainer(Tiny(50), CPU).Train(new TinyScenes(2), dir, false, progress, cts.Token));
+        var state = PriorTrainingState.TryLoad(dir);
+        Assert.NotNull(state);
+        Assert.Equal(2, state.Step);
+        using var model = PriorWeights.Load(Path.Combine(dir, PriorTrainer.WeightsFile));
+    }
+
+    [Fact]
+    public void AnInterruptedRunResumesOntoTheUninterruptedLossCurveFromOneConsistentCheckpoint()
+    {
+        var whole = TestData.NewTempDir();
+        new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), whole, resume: false);
+
+        var split = TestData.NewTempDir();
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), split, false, new CancelAfter(cts, 2), cts.Token));
+        // A kill between the two renames of the next save: the checkpoint is moved aside, the new one not yet in place.
+        var checkpoint = PriorTrainingState.CheckpointFolder(split);
+        Directory.Move(checkpoint, checkpoint + ".old-999999999");
+        new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), split, resume: true);
+
+        static string[] Losses(string dir) => File.ReadAllLines(Path.Combine(dir, TrainingLog.FileName)).Skip(1).Select(l => string.Join(",", l.Split(',')[..2])).ToArray();
+        Assert.Equal(Losses(whole), Losses(split));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, PriorTrainer.WeightsFile)), File.ReadAllBytes(Path.Combine(split, PriorTrainer.WeightsFile)));
+        Assert.Equal([checkpoint], Directory.EnumerateDirectories(split, "checkpoint*").ToArray());
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsWithAClearMessage()
+    {
+        var dir = TestData.NewTempDir();
+        var options = Tiny(4) with { LearningRate = 1e30 };
+        var e = Assert.Throws<TrainingDivergedException>(() => new PriorTrainer(options, CPU).Train(new TinyScenes(2), dir, false));
+        Assert.Contains("lower --lr", e.Message);
+        // Whatever checkpoint exists is one written before the divergence, and it loads.
+        if (PriorTrainingState.TryLoad(dir) is not null)
+            using (PriorWeights.Load(Path.Combine(dir, PriorTrainer.WeightsFile))) { }
+    }
+
+    sealed class CancelAfter(CancellationTokenSource cts, int steps) : IProgress<WorkProgress>
+    {
+        public void Report(WorkProgress value) { if (value.Done >= steps) cts.Cancel(); }
+    }
+}

@@ -1,0 +1,72 @@
+using BetterDepth.Compute;
+using BetterDepth.Training.Priors;
+using static TorchSharp.torch;
+
+namespace BetterDepth.Tests.Training.Priors;
+
+public class ScaleShiftInvariantLossTests
+{
+    static (Tensor target, Tensor mask) Target()
+    {
+        var g = new Generator(1);
+        var target = rand([2, 1, 24, 32], generator: g).Times(2).Plus(0.1);
+        var mask = rand([2, 1, 24, 32], generator: g).Greater(0.2);
+        return (target, mask);
+    }
+
+    [Fact]
+    public void PerfectlyAffinePredictionHasZeroLoss()
+    {
+        var (target, mask) = Target();
+        using var loss = ScaleShiftInvariantLoss.Compute(target.Times(3.7).Minus(5), target, mask);
+        Assert.InRange(loss.item<float>(), 0, 1e-4);
+    }
+
+    [Fact]
+    public void InvariantToScaleAndShiftOfThePrediction()
+    {
+        var (target, mask) = Target();
+        var prediction = rand([2, 1, 24, 32], generator: new Generator(2));
+        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask).item<float>();
+        var b = ScaleShiftInvariantLoss.Compute(prediction.Times(0.02).Plus(40), target, mask).item<float>();
+        Assert.True(a > 0.1, $"a random prediction should have a clear loss, got {a}");
+        Assert.Equal(a, b, 3);
+    }
+
+    [Fact]
+    public void AnInvertedPredictionIsPenalised()
+    {
+        // Depth-like output (far = large) must not pass as disparity: the orientation is part of the contract.
+        var (target, mask) = Target();
+        var loss = ScaleShiftInvariantLoss.Compute(-target, target, mask).item<float>();
+        Assert.True(loss > 1, $"an inverted prediction should cost a lot, got {loss}");
+    }
+
+    [Fact]
+    public void InvalidPixelsTakeNoPart()
+    {
+        var (target, mask) = Target();
+        var prediction = rand([2, 1, 24, 32], generator: new Generator(3));
+        var changed = where(mask, prediction, prediction.Plus(1000));
+        var badTarget = where(mask, target, ones_like(target).Times(1e6));
+        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask).item<float>();
+        var b = ScaleShiftInvariantLoss.Compute(changed, badTarget, mask).item<float>();
+        Assert.Equal(a, b, 4);
+    }
+
+    [Fact]
+    public void GradientFlowsThroughTheClosedFormAlignment()
+    {
+        var (target, mask) = Target();
+        var prediction = rand([2, 1, 24, 32], generator: new Generator(4)).requires_grad_(true);
+        ScaleShiftInvariantLoss.Compute(prediction, target, mask).backward();
+        Assert.True(prediction.grad!.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void MismatchedShapesAreRejected()
+    {
+        var (target, mask) = Target();
+        Assert.Throws<ArgumentException>(() => ScaleShiftInvariantLoss.Compute(zeros(2, 1, 24, 16), target, mask));
+    }
+}
