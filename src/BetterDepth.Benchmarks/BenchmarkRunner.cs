@@ -68,10 +68,11 @@ public static class BenchmarkRunner
             status?.Report("ONNX prior");
             var onnx = MeasureOnnxPrior(options, sizes[^1], notes, ct);
 
-            status?.Report("training iterations (tiny, 128x96, batch 4)");
+            var (trainModel, trainWidth, trainHeight, trainBatch) = DefaultTraining;
+            status?.Report($"training iterations ({trainModel}, {trainWidth}x{trainHeight}, batch {trainBatch})");
             TrainingResult training;
-            using (var tiny = CreateRefiner("tiny", options.Device))
-                training = TrainingBenchmark.Measure(tiny, "tiny", 128, 96, 4, options.TrainingIterations, ct);
+            using (var refiner = CreateRefiner(trainModel, options.Device))
+                training = TrainingBenchmark.Measure(refiner, trainModel, trainWidth, trainHeight, trainBatch, options.TrainingIterations, ct);
 
             MemoryStabilityResult? stability = null;
             if (ProcessMemory.Available)
@@ -116,6 +117,9 @@ public static class BenchmarkRunner
             return null;
         }
     }
+
+    /// <summary>The setting configs/train/default.json trains the shipped refiner with.</summary>
+    static readonly (string Model, int Width, int Height, int Batch) DefaultTraining = ("small-taef2", 256, 192, 8);
 
     /// <summary>Image size of the memory-stability run: small, so 1,000 images take under a minute.</summary>
     const int StabilitySize = 128;
