@@ -26,7 +26,7 @@ for name in "${runs[@]}"; do
   if [ -d "$run/final" ]; then echo "[miniature] $name: trained"; continue; fi
   resume=(); [ -d "$run/checkpoint" ] && resume=(--resume)
   echo "[miniature] training $name ${resume[*]}"
-  bd train --config "configs/train/miniature/$name.json" --run "$run" "${resume[@]}"
+  bd train --config "configs/train/miniature/$name.json" -o "$run" "${resume[@]}"
 done
 
 # evaluate NAME PRIOR TESTSEED: 100 held-out scenes (training scenes use seed 7), 2 DDIM steps, disparity least squares

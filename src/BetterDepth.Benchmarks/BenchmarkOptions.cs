@@ -44,6 +44,6 @@ public sealed record BenchmarkOptions
         if (Threads < 1) throw new ArgumentException($"--threads must be >= 1, got {Threads}");
         if (Steps < 1) throw new ArgumentException($"--steps must be >= 1, got {Steps}");
         if (Refiner is not null && !Directory.Exists(Refiner)) throw new DirectoryNotFoundException($"--refiner: folder not found: {Refiner}");
-        if (OnnxModel is not null && !File.Exists(OnnxModel)) throw new FileNotFoundException($"--onnx: file not found: {OnnxModel}", OnnxModel);
+        if (OnnxModel is not null && !File.Exists(OnnxModel)) throw new FileNotFoundException($"--prior: file not found: {OnnxModel}", OnnxModel);
     }
 }

@@ -9,7 +9,7 @@ namespace BetterDepth.Benchmarks;
 
 /// <summary>
 /// One bench run: attainable matmul rate, counted U-Net FLOPs and achieved rate per model and size, the
-/// <c>predict</c> path stage by stage, peak memory per size (child processes), the ONNX prior (the --onnx model, else
+/// <c>predict</c> path stage by stage, peak memory per size (child processes), the ONNX prior (the --prior model, else
 /// the shipped learned prior exported to ONNX), training iterations per second, synthetic-scene and evaluation throughput. Sizes run in increasing order.
 /// </summary>
 public static class BenchmarkRunner
@@ -100,7 +100,7 @@ public static class BenchmarkRunner
         }
     }
 
-    /// <summary>The --onnx model, or else the shipped learned prior exported for the run; null (with a note) if neither exists.</summary>
+    /// <summary>The --prior model, or else the shipped learned prior exported for the run; null (with a note) if neither exists.</summary>
     static OnnxPriorResult? MeasureOnnxPrior(BenchmarkOptions options, int size, List<string> notes, CancellationToken ct)
     {
         if (options.OnnxModel is { } model)
@@ -108,12 +108,12 @@ public static class BenchmarkRunner
         try
         {
             var result = OnnxPriorBenchmark.MeasureShippedLearnedPrior(options.ScratchDir, size, options.Threads, options.MinSeconds, ct);
-            notes.Add($"ONNX prior: no --onnx given, so the timed model is the {result.Source}; pass --onnx PATH to time another export (e.g. Depth Anything).");
+            notes.Add($"ONNX prior: no --prior given, so the timed model is the {result.Source}; pass --prior PATH to time another export (e.g. Depth Anything).");
             return result;
         }
         catch (FileNotFoundException e)
         {
-            notes.Add($"ONNX prior not timed: no --onnx given and {e.Message}");
+            notes.Add($"ONNX prior not timed: no --prior given and {e.Message}");
             return null;
         }
     }

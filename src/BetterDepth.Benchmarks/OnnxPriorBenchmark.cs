@@ -6,7 +6,7 @@ using BetterDepth.Training.Onnx;
 namespace BetterDepth.Benchmarks;
 
 /// <param name="Model">File name of the timed ONNX model.</param>
-/// <param name="Source">Where the model came from: the --onnx path, or the shipped learned prior exported for the run.</param>
+/// <param name="Source">Where the model came from: the --prior path, or the shipped learned prior exported for the run.</param>
 public sealed record OnnxPriorResult(string Model, string Source, string Preset, int ImageSize, int IntraOpThreads, int Runs, double BestSeconds, double MedianSeconds);
 
 /// <summary>Time of one ONNX Runtime prior prediction (pre- and post-processing included) on a rendered image.</summary>
@@ -19,7 +19,7 @@ public static class OnnxPriorBenchmark
         using var prior = new OnnxDepthPrior(modelPath, intraOpThreads: intraOpThreads);
         var image = SceneRenderer.Render(imageSize, SceneKind.Outdoor, imageSize, imageSize).Image;
         var times = Timing.Measure(() => prior.Predict(image, ct), warmup: 1, minRuns: 3, maxRuns: 20, minSeconds: minSeconds, ct: ct);
-        return new OnnxPriorResult(Path.GetFileName(modelPath), source ?? $"--onnx {modelPath}", prior.Preset.Name, imageSize, intraOpThreads,
+        return new OnnxPriorResult(Path.GetFileName(modelPath), source ?? $"--prior {modelPath}", prior.Preset.Name, imageSize, intraOpThreads,
             times.Runs, times.Best, times.Median);
     }
 

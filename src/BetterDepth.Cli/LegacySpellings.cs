@@ -12,6 +12,8 @@ public static class LegacySpellings
         ("synth", "--out", "--output"),
         ("train-prior", "--out", "--output"),
         ("prior", "--model", "--prior"),
+        ("train", "--run", "--output"),
+        ("bench", "--onnx", "--prior"),
     ];
 
     /// <summary>The arguments with old spellings replaced (also in the --name=value and --name:value forms).</summary>

@@ -15,7 +15,7 @@ public static class BenchCommand
         var configs = new Option<string?>("--configs") { Description = "Model settings, comma-separated (default tiny,small; --quick: tiny)" };
         var quick = new Option<bool>("--quick") { Description = "Smoke run of about a minute: fewer repetitions, smaller defaults" };
         var output = new Option<string>("--output", "-o") { Description = "Folder for bench-<timestamp>.json and latest.json", DefaultValueFactory = _ => Path.Combine("bench", "results") };
-        var onnx = new Option<string?>("--onnx") { Description = "ONNX depth model to time as the prior (ONNX Runtime); default: the shipped learned prior, exported to ONNX for the run" };
+        var onnx = new Option<string?>("--prior") { Description = "ONNX depth model (a .onnx path) to time as the prior (ONNX Runtime); default: the shipped learned prior, exported to ONNX for the run" };
         var refiner = new Option<string?>("--refiner")
         {
             Description = "Trained refiner folder: the model setting it was trained as is timed with its weights (default: models/refiner if present; 'none': random weights for all)",

@@ -10,7 +10,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var config = new Option<string>("--config") { Description = "Training config JSON (see configs/train/)", Required = true };
-        var run = new Option<string?>("--run") { Description = "Run folder (default: runs/<config name>)" };
+        var run = new Option<string?>("--output", "-o") { Description = "Run folder: checkpoint, log, loss plot and at the end the trained refiner in OUTPUT/final (default: runs/<config name>)" };
         var resume = new Option<bool>("--resume") { Description = "Continue from the run folder's checkpoint" };
         var iterations = new Option<int?>("--iterations") { Description = "Override the config's iteration count" };
         var stopAfter = new Option<int?>("--stop-after") { Description = "Stop with a checkpoint after this iteration (schedule unchanged); --resume continues" };

@@ -32,6 +32,6 @@ public sealed class OnnxPriorBenchmarkTests : IDisposable
 
         var r = OnnxPriorBenchmark.Measure(copy, 32, 1, 0);
 
-        Assert.Equal(("mine.onnx", $"--onnx {copy}"), (r.Model, r.Source));
+        Assert.Equal(("mine.onnx", $"--prior {copy}"), (r.Model, r.Source));
     }
 }

@@ -23,6 +23,6 @@ public class BenchCommandTests
     public void Missing_onnx_model_is_a_bad_input()
     {
         var output = Path.Combine(TestData.NewTempDir(), "results");
-        Assert.Equal(CommandRunner.ExitBadInput, Bench("--onnx", Path.Combine(output, "none.onnx"), "--output", output));
+        Assert.Equal(CommandRunner.ExitBadInput, Bench("--prior", Path.Combine(output, "none.onnx"), "--output", output));
     }
 }

@@ -72,7 +72,7 @@ public class CommandLineTests
             foreach (var option in command.Options)
             {
                 var where = $"{command.Name} {option.Name}";
-                Assert.DoesNotContain(option.Name, new[] { "--out", "--model" });
+                Assert.DoesNotContain(option.Name, new[] { "--out", "--model", "--run", "--onnx" });
                 if (option.Name == "--output") Assert.Contains("-o", option.Aliases);
                 if (option.Aliases.Contains("-o")) Assert.Equal("--output", option.Name);
                 // values with names go through ChoiceOption, which shows them dashed; a raw enum option would show PascalCase
@@ -82,7 +82,7 @@ public class CommandLineTests
             }
         }
         var priorCommands = AllCommands(Program.BuildRoot()).Where(c => c.Options.Any(o => o.Name == "--prior")).Select(c => c.Name).Order();
-        Assert.Equal(["demo", "predict", "prior", "serve"], priorCommands);
+        Assert.Equal(["bench", "demo", "predict", "prior", "serve"], priorCommands);
     }
 
     [Theory]
@@ -105,7 +105,10 @@ public class CommandLineTests
         Assert.Equal(["convert", "a.npy", "--output", "b.npy"], LegacySpellings.Rewrite(["convert", "a.npy", "--out", "b.npy"], notes));
         Assert.Equal(["synth", "--output=dir"], LegacySpellings.Rewrite(["synth", "--out=dir"], notes));
         Assert.Equal(["prior", "--prior", "learned", "x.png", "-o", "y"], LegacySpellings.Rewrite(["prior", "--model", "learned", "x.png", "-o", "y"], notes));
-        Assert.Equal(["convert --out is now --output", "synth --out is now --output", "prior --model is now --prior"],
+        Assert.Equal(["train", "--config", "c.json", "--output", "r"], LegacySpellings.Rewrite(["train", "--config", "c.json", "--run", "r"], notes));
+        Assert.Equal(["bench", "--prior", "m.onnx"], LegacySpellings.Rewrite(["bench", "--onnx", "m.onnx"], notes));
+        Assert.Equal(["convert --out is now --output", "synth --out is now --output", "prior --model is now --prior",
+                "train --run is now --output", "bench --onnx is now --prior"],
             notes.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Replace("note: ", "")));
         // only where the old spelling meant that option, and never after "--"
         Assert.Equal(["predict", "--out", "x"], LegacySpellings.Rewrite(["predict", "--out", "x"], notes));
@@ -130,7 +133,7 @@ public class CommandLineTests
     {
         { ["convert", "NOSUCH.npy", "-o", "OUT/x.npy"] },
         { ["eval", "--dataset", "NOSUCH.json", "--predictions", "OUT"] },
-        { ["train", "--config", "NOSUCH.json", "--run", "OUT/run"] },
+        { ["train", "--config", "NOSUCH.json", "-o", "OUT/run"] },
         { ["export-prior", "--weights", "NOSUCH.safetensors", "-o", "OUT/x.onnx"] },
         { ["prior", "NOSUCH.png", "-o", "OUT"] },
         { ["predict", "NOSUCH.png", "-o", "OUT"] },

@@ -16,10 +16,10 @@ public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
     {
         var config = runs.WriteConfig(TrainingRuns.ConfigJson(iterations: 2), "cli.json");
         var run = runs.NewRun("cli");
-        Assert.Equal(0, Train("--config", config, "--run", run, "--stop-after", "1"));
+        Assert.Equal(0, Train("--config", config, "-o", run, "--stop-after", "1"));
         Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
-        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", config, "--run", run));     // checkpoint there, no --resume
-        Assert.Equal(0, Train("--config", config, "--run", run, "--resume"));
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", config, "-o", run));     // checkpoint there, no --resume
+        Assert.Equal(0, Train("--config", config, "-o", run, "--resume"));
         Assert.Equal(2, TrainingRuns.LossColumns(run).Count);
         using (var refiner = RefinerModel.Load(Path.Combine(run, RefinerTrainer.FinalName), CPU))
             Assert.Equal(Conditioning.ImageAndDepth, refiner.Conditioning);
@@ -33,7 +33,7 @@ public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
         var run = runs.NewRun("cli-cancel");
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        int code = await Program.RunAsync(["train", "--config", config, "--run", run], cts.Token);
+        int code = await Program.RunAsync(["train", "--config", config, "-o", run], cts.Token);
         Assert.Equal(CommandRunner.ExitCancelled, code);
         Assert.False(Directory.Exists(Path.Combine(run, RefinerTrainer.FinalName)));
     }
@@ -42,11 +42,11 @@ public class TrainCommandTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
     public void BadConfigsExitWithTwo()
     {
         var run = runs.NewRun("cli-bad");
-        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", Path.Combine(runs.Root, "missing.json"), "--run", run));
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", Path.Combine(runs.Root, "missing.json"), "-o", run));
         var bad = runs.WriteConfig(TrainingRuns.ConfigJson(",\"batch_size\": 0"), "cli-bad.json");
-        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", bad, "--run", run));
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", bad, "-o", run));
         var good = runs.WriteConfig(TrainingRuns.ConfigJson(), "cli-good.json");
-        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", good, "--run", run, "--resume"));
+        Assert.Equal(CommandRunner.ExitBadInput, Train("--config", good, "-o", run, "--resume"));
         Assert.False(Directory.Exists(Path.Combine(run, TrainingCheckpoint.FolderName)));
     }
 }

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The paper's tables with the generation-2 defaults: a second training seed, the ablation in the paper's order (image
+# only, + depth conditioning, + global pre-alignment; the full recipe is the shipped refiner) and the 400-scene run.
+# Each is configs/train/default.json with one setting changed (configs/train/gen2/), about 35 minutes of training on
+# 2 cores, then both held-out sets of experiments/defaults/evaluate.sh. Resumable: rerun after any interruption; a
+# finished run is not retrained.
+# Usage (repository root): experiments/gen2/run.sh [NAME...]   (default: all, in this order)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+names=("$@"); [ ${#names[@]} -gt 0 ] || names=(seed8 image-only depth-conditioning pre-alignment full-400)
+./betterdepth info > /dev/null   # setup + build once
+for name in "${names[@]}"; do
+  run="runs/gen2/$name"
+  if [ ! -f "$run/final/refiner.json" ]; then
+    resume=(); [ -d "$run/checkpoint" ] && resume=(--resume)
+    echo "train $name: start $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg) ${resume[*]}" | tee -a runs/gen2.times
+    ./betterdepth train --config "configs/train/gen2/$name.json" -o "$run" "${resume[@]}" > "$run.log" 2>&1 || { tail -n 5 "$run.log"; exit 1; }
+    echo "train $name: end $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a runs/gen2.times
+  fi
+  for seed in 777 888; do
+    out="$run/eval-seed$seed"
+    [ -f "$out/refined_summary.json" ] && continue
+    ./betterdepth demo --count 100 --seed "$seed" --refiner "$run/final" -o "$out" > "$out.log" 2>&1 || { cat "$out.log"; exit 1; }
+    tail -n 9 "$out.log"
+  done
+done
