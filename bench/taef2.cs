@@ -82,7 +82,7 @@ foreach (var t in imageLatents.Concat(depthLatents)) t.Dispose();
 double Psnr(Tensor a, Tensor b)
 {
     using var scope = NewDisposeScope();
-    var mse = a.Plus(1.0).Times(0.5).Clamped(0, 1).sub(b.Plus(1.0).Times(0.5).Clamped(0, 1)).Squared().mean().item<float>();
+    var mse = ((a + 1.0) * 0.5).clamp(0, 1).sub(((b + 1.0) * 0.5).clamp(0, 1)).square().mean().item<float>();
     return 10 * Math.Log10(1 / mse);
 }
 Tensor Crop8(Tensor t) => t.narrow(2, 0, t.shape[2] / 8 * 8).narrow(3, 0, t.shape[3] / 8 * 8);
@@ -95,7 +95,7 @@ using (var scope = NewDisposeScope())
     {
         var depth = Crop8(TensorConversions.ToTensor(NormalisedDisparity(DepthFile.ReadPng16(Path.Combine(real, file), metres)), CPU));
         var decoded = raw.DecodeDepth(raw.EncodeDepth(depth));
-        var mae = decoded.Clamped(-1, 1).sub(depth).abs().mean().item<float>() / 2;
+        var mae = decoded.clamp(-1, 1).sub(depth).abs().mean().item<float>() / 2;
         Console.WriteLine($"PSNR {name} normalised disparity ({depth.shape[3]}x{depth.shape[2]}, 3 identical channels, mean decoded): {Psnr(decoded, depth):F2} dB, MAE {mae:F4} of the range");
     }
 }
@@ -103,7 +103,7 @@ using (var scope = NewDisposeScope())
 // 4. Times, batch 1.
 foreach (var (w, h) in new[] { (256, 192), (768, 576) })
 {
-    using var x = rand(1, 3, h, w).Times(2).Minus(1);
+    using var x = rand(1, 3, h, w) * 2 - 1;
     using var z = raw.EncodeImage(x);
     double Median(Func<Tensor> f)
     {

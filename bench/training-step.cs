@@ -19,7 +19,7 @@ for (int round = 0; round < 3; round++)
 }
 
 var parameters = RefinerTrainer.TrainableParameters(tiny);
-foreach (var p in parameters) p.grad = randn_like(p).Times(1e-3);
+foreach (var p in parameters) p.grad = randn_like(p) * 1e-3;
 Console.WriteLine($"{parameters.Count} parameter tensors, {parameters.Sum(p => p.numel()):N0} values");
 using var torchSharp = optim.Adam(parameters, lr: 3e-5);
 using var safe = optim.Adam(parameters, lr: 3e-5);
