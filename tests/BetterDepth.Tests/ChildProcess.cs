@@ -50,6 +50,25 @@ static class ChildProcess
         return new Result(process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>The CLI beside the test assembly (the test project references it).</summary>
+    public static string CliDll => Path.Combine(AppContext.BaseDirectory, "BetterDepth.Cli.dll");
+
+    /// <summary>Runs any program with extra environment variables: what a user at a shell sees.</summary>
+    public static (int Code, string Out, string Err) Exec(string file, IDictionary<string, string>? env, params string[] args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) info.Environment[k] = v;
+        using var p = Process.Start(info)!;
+        var err = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
+    }
+
+    /// <summary>`betterdepth ARGS` in its own process.</summary>
+    public static (int Code, string Out, string Err) Cli(params string[] args) => Exec("dotnet", null, [CliDll, .. args]);
+
     /// <summary>The build configuration these tests were built in (bin/CONFIGURATION/TFM/), which the other projects share.</summary>
     public static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 }

@@ -59,7 +59,7 @@ public class ImageInputsTests
     {
         var root = Tree();
         var pipe = Path.Combine(root, "rgb", "pipe.png");
-        Assert.Equal(0, Cli.ChildProcess.Exec("mkfifo", null, pipe).Code);
+        Assert.Equal(0, ChildProcess.Exec("mkfifo", null, pipe).Code);
         // opening a pipe blocks until a writer comes; the walk must leave it to the reader (as before it looked at headers)
         var stems = await Task.Run(() => ImageInputs.Stream([root]).Select(i => i.RelativeStem).ToList()).WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("rgb/pipe", stems);
