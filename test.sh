@@ -13,7 +13,12 @@ dotnet build BetterDepth.slnx -c Release -nologo -v q
 results="$root/tests/BetterDepth.Tests/TestResults"
 rm -rf "$results"
 # The tests' temporary folders (hundreds of MB per run) go under one folder that is removed however the run ends.
-scratch="$(mktemp -d "${TMPDIR:-/tmp}/betterdepth-tests.XXXXXX")"
+# A run killed before its trap ran (kill -9, a closed session) left its folder: its process id is in the name.
+for old in "${TMPDIR:-/tmp}"/betterdepth-tests.*.*; do
+  owner=${old##*/betterdepth-tests.}; owner=${owner%%.*}
+  [ -d "$old" ] && [[ $owner =~ ^[0-9]+$ ]] && ! kill -0 "$owner" 2>/dev/null && rm -rf "$old"
+done
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/betterdepth-tests.$$.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 status=0
 BETTERDEPTH_TEST_TEMP="$scratch" dotnet test BetterDepth.slnx -c Release --no-build -nologo --logger "trx;LogFileName=results.trx" --results-directory "$results" "$@" || status=$?

@@ -38,8 +38,26 @@ public static class CommandRunner
         DirectoryNotFoundException d when RuntimePath(d.Message, "Could not find a part of the path") is { } path => $"{path}: no such file or folder",
         UnauthorizedAccessException u when RuntimePath(u.Message, "Access to the path") is { } path =>
             Directory.Exists(path) ? $"{path}: is a folder, not a file" : $"{path}: permission denied",
+        IOException io when OutOfRoom(io) && PathAtEnd(io.Message) is (var problem, var path) => $"{path}: {problem}",
         _ => e.Message,
     });
+
+    /// <summary>
+    /// A write the machine had no room or no right for: a full disk or quota, a read-only file system. The user's to
+    /// fix, not a bug; the writes that hit it (checkpoints, outputs) are atomic, so nothing half-written is left.
+    /// Unix gives the errno as HResult; Windows its HRESULTs for a full disk.
+    /// </summary>
+    static bool OutOfRoom(IOException e) => e.HResult is 28 /* ENOSPC */ or 122 /* EDQUOT */ or 30 /* EROFS */
+        or unchecked((int)0x80070070) /* ERROR_DISK_FULL */ or unchecked((int)0x80070027) /* ERROR_HANDLE_DISK_FULL */;
+
+    /// <summary>A .NET Unix I/O message "No space left on device : '/the/path'" as ("no space left on device", path).</summary>
+    static (string Problem, string Path)? PathAtEnd(string message)
+    {
+        const string separator = " : '";
+        int at = message.IndexOf(separator, StringComparison.Ordinal), start = at + separator.Length;
+        if (at <= 0 || !message.EndsWith('\'') || message.Length - 1 <= start) return null;
+        return (char.ToLowerInvariant(message[0]) + message[1..at], message[start..^1]);
+    }
 
     /// <summary>The path quoted in a .NET message of the form "PREFIX '/the/path' ...".</summary>
     static string? RuntimePath(string message, string prefix)
@@ -49,8 +67,9 @@ public static class CommandRunner
         return end > start ? message[start..end] : null;
     }
 
-    /// <summary>Errors caused by what the user gave us, as opposed to bugs in this program.</summary>
+    /// <summary>Errors caused by what the user gave us or the room the machine has, as opposed to bugs in this program.</summary>
     public static bool IsUserError(Exception e) =>
+        e is IOException io && OutOfRoom(io) ||
         e is InvalidFileException or FileNotFoundException or DirectoryNotFoundException or ArgumentException
             or UnauthorizedAccessException or System.Text.Json.JsonException or NotSupportedException or InvalidDataException or BetterDepth.Training.TrainingDivergedException;
 }

@@ -31,7 +31,8 @@ public static class TestData
     /// One folder per test run: every run of the suite used to leave its folders in the system temp folder (a training
     /// test alone writes 137 MB) until the disk filled up. test.sh passes BETTERDEPTH_TEST_TEMP and removes it after
     /// the run; without it (a bare `dotnet test`) the process makes its own and tries to delete it on exit, which the
-    /// test host does not always give it time to finish.
+    /// test host does not always give it time to finish, so each such folder carries its process id and a later run
+    /// removes those whose process is gone.
     /// </summary>
     static readonly Lazy<string> TempRoot = new(() =>
     {
@@ -40,7 +41,8 @@ public static class TestData
             Directory.CreateDirectory(given);
             return given;
         }
-        var root = Path.Combine(Path.GetTempPath(), $"betterdepth-tests-{Guid.NewGuid():N}");
+        RemoveFoldersOfDeadRuns();
+        var root = Path.Combine(Path.GetTempPath(), $"betterdepth-tests-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(root);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
@@ -49,6 +51,24 @@ public static class TestData
         };
         return root;
     });
+
+    /// <summary>The folders of earlier runs that were killed before their exit handler ran (their process is gone).</summary>
+    static void RemoveFoldersOfDeadRuns()
+    {
+        foreach (var dir in Directory.EnumerateDirectories(Path.GetTempPath(), "betterdepth-tests-*-*"))
+        {
+            var owner = Path.GetFileName(dir).Split('-')[2];
+            if (!int.TryParse(owner, out int pid) || IsRunning(pid)) continue;
+            try { Directory.Delete(dir, recursive: true); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another user's, or being removed
+        }
+    }
+
+    static bool IsRunning(int pid)
+    {
+        try { using var process = System.Diagnostics.Process.GetProcessById(pid); return !process.HasExited; }
+        catch (ArgumentException) { return false; }
+    }
 
     static string FindRepoRoot()
     {

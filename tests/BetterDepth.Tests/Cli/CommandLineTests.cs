@@ -129,6 +129,17 @@ public class CommandLineTests
         Assert.Equal("x.png: no such image file or folder", CommandRunner.Describe(new FileNotFoundException("x.png: no such image file or folder", "x.png")));
     }
 
+    [Fact]
+    public void AFullDiskIsOneLineNamingTheFile()
+    {
+        // /dev/full answers every write with ENOSPC, as a full disk does
+        var full = Record.Exception(() => File.WriteAllBytes("/dev/full", new byte[1 << 16]));
+        Assert.True(CommandRunner.IsUserError(full));
+        Assert.Equal("/dev/full: no space left on device", CommandRunner.Describe(full));
+        // other I/O failures stay bugs, shown with their stack trace
+        Assert.False(CommandRunner.IsUserError(new IOException("sharing violation")));
+    }
+
     public static TheoryData<string[]> CommandsReadingAMissingFile => new()
     {
         { ["convert", "NOSUCH.npy", "-o", "OUT/x.npy"] },
