@@ -12,7 +12,7 @@ public static class TrainPriorCommand
 {
     public static Command Create()
     {
-        var data = new Option<string?>("--data") { Description = "Synthetic dataset folder (written by `betterdepth synth`) with train.txt" };
+        var data = new Option<string[]>("--data") { Description = "Synthetic dataset folder (written by `betterdepth synth`) with train.txt; repeat to train on several", Arity = ArgumentArity.OneOrMore };
         var synthetic = new Option<int?>("--synthetic-count") { Description = "Instead of --data: render this many synthetic scenes on the fly (seeds 0..N-1)" };
         var outDir = new Option<string>("--output", "-o") { Description = "Output folder: prior.safetensors, optimizer.dat, state.json, train_log.csv", Required = true };
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 3000 };
@@ -44,11 +44,12 @@ public static class TrainPriorCommand
                 Augment = !parse.GetValue(noAugment),
             };
             options.Validate();
-            IPriorTrainingSource source = (parse.GetValue(data), parse.GetValue(synthetic)) switch
+            IPriorTrainingSource source = (parse.GetValue(data) ?? [], parse.GetValue(synthetic)) switch
             {
-                ({ } dir, null) => new SyntheticFolderSource(dir),
-                (null, { } n) => new RenderedSceneSource(n, width, height),
-                _ => throw new ArgumentException("give exactly one of --data DIR or --synthetic-count N"),
+                ([var dir], null) => new SyntheticFolderSource(dir),
+                ({ Length: > 1 } dirs, null) => new ConcatenatedSource([.. dirs.Select(d => new SyntheticFolderSource(d))]),
+                ([], { } n) => new RenderedSceneSource(n, width, height),
+                _ => throw new ArgumentException("give --data DIR (one or more) or --synthetic-count N, not both"),
             };
             var torchDevice = TorchDevice.Parse(parse.GetValue(device)!);
             TorchDevice.ConfigureThreads(parse.GetValue(threads));

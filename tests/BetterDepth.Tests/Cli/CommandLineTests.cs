@@ -150,6 +150,7 @@ public class CommandLineTests
         { ["predict", "NOSUCH.png", "-o", "OUT"] },
         { ["predict", "OUT", "--intrinsics", "NOSUCH.json", "-o", "OUT"] },
         { ["train-prior", "--data", "NOSUCH", "-o", "OUT/prior"] },
+        { ["train-prior", "--data", "NOSUCH", "--data", "NOSUCH", "-o", "OUT/prior"] },
     };
 
     [Theory]

@@ -43,6 +43,29 @@ public class TrainingSourceTests
     }
 
     [Fact]
+    public void ConcatenatedSourcesAreReadInOrder()
+    {
+        var a = new RenderedSceneSource(2, 32, 24, firstSeed: 10);
+        var empty = new EmptySource();
+        var b = new RenderedSceneSource(3, 32, 24, firstSeed: 20);
+        var both = new ConcatenatedSource([a, empty, b]);
+        Assert.Equal(5, both.Count);
+        Assert.Same(a.Get(0), both.Get(0));
+        Assert.Same(a.Get(1), both.Get(1));
+        Assert.Same(b.Get(0), both.Get(2));
+        Assert.Same(b.Get(2), both.Get(4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => both.Get(5));
+        Assert.Throws<ArgumentOutOfRangeException>(() => both.Get(-1));
+        Assert.Throws<ArgumentException>(() => new ConcatenatedSource([]));
+    }
+
+    sealed class EmptySource : IPriorTrainingSource
+    {
+        public int Count => 0;
+        public PriorTrainingSample Get(int index) => throw new InvalidOperationException("an empty source was read");
+    }
+
+    [Fact]
     public void RegistryBuildsTheLearnedPriorFromAWeightsPath()
     {
         random.manual_seed(8);
