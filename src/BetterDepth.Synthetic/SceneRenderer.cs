@@ -28,13 +28,30 @@ public static class SceneRenderer
         if (width < 8 || height < 8 || width > 8192 || height > 8192)
             throw new ArgumentOutOfRangeException(nameof(width), $"image size must be between 8 and 8192 pixels per side, got {width}x{height}");
         var random = new SceneRandom((ulong)seed);
-        if (kind == SceneKind.Mixed) kind = random.Chance(0.5) ? SceneKind.Indoor : SceneKind.Outdoor;
-        var (scene, camera) = kind == SceneKind.Indoor
-            ? IndoorScene.Generate(random, width, height)
-            : OutdoorScene.Generate(random, width, height);
+        kind = Choose(kind, random);
+        var (scene, camera) = kind switch
+        {
+            SceneKind.Indoor => IndoorScene.Generate(random, width, height),
+            SceneKind.Outdoor => OutdoorScene.Generate(random, width, height),
+            _ => DeskScene.Generate(random, width, height),
+        };
         var frame = Render(scene, camera, options, seed);
         return new SyntheticSample(frame.Image, frame.Depth, frame.Valid, camera.Intrinsics, kind, camera);
     }
+
+    /// <summary>The kind the scene of <paramref name="seed"/> is, without generating it.</summary>
+    public static SceneKind KindOf(long seed, SceneKind kind) => Choose(kind, new SceneRandom((ulong)seed));
+
+    /// <summary>
+    /// Mixed and Varied draw the kind as the first number of the scene's stream. Mixed's draw must stay as it is:
+    /// held-out test sets are regenerated from their seeds.
+    /// </summary>
+    static SceneKind Choose(SceneKind kind, SceneRandom random) => kind switch
+    {
+        SceneKind.Mixed => random.Chance(0.5) ? SceneKind.Indoor : SceneKind.Outdoor,
+        SceneKind.Varied => random.NextDouble() switch { < 0.4 => SceneKind.Indoor, < 0.8 => SceneKind.Outdoor, _ => SceneKind.Desk },
+        _ => kind,
+    };
 
     /// <summary>Renders a given scene; <paramref name="noiseSeed"/> seeds the faint sensor noise in the RGB.</summary>
     internal static RenderedFrame Render(Scene scene, PinholeCamera camera, RenderOptions? options = null, long noiseSeed = 0)

@@ -112,6 +112,7 @@ public static class SyntheticDataset
         antialias = o.Antialias,
         indoor_scenes = kinds.Count(k => k == SceneKind.Indoor),
         outdoor_scenes = kinds.Count(k => k == SceneKind.Outdoor),
+        desk_scenes = kinds.Count(k => k == SceneKind.Desk),
     });
 
     static string Json(object value) => JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true }) + "\n";

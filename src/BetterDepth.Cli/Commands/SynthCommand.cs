@@ -14,19 +14,22 @@ public static class SynthCommand
         var countOption = new Option<int>("--count") { Description = "Number of scenes.", DefaultValueFactory = _ => 100 };
         var sizeOption = new Option<string>("--size") { Description = "Image size WxH.", DefaultValueFactory = _ => "640x480" };
         var seedOption = new Option<long>("--seed") { Description = "Run seed; scene i uses a seed derived from (seed, i).", DefaultValueFactory = _ => 0 };
-        var kindOption = ChoiceOption.ForEnum("--kind", "Scene kind (mixed: the seed chooses per scene).", SceneKind.Mixed);
+        var kindOption = ChoiceOption.ForEnum("--kind", "Scene kind (desk: close-up desks and objects before a backdrop; mixed: the seed chooses indoor or outdoor per scene; varied: indoor, outdoor or desk, 0.4/0.4/0.2).", SceneKind.Mixed);
         var testOption = new Option<double>("--test-fraction") { Description = "Share of scenes listed in test.txt instead of train.txt.", DefaultValueFactory = _ => 0.1 };
         var montageOption = new Option<string?>("--montage") { Description = "Also write a PNG contact sheet of the first scenes (RGB beside colour-mapped depth)." };
+        var montageCountOption = new Option<int>("--montage-count") { Description = "How many of the first scenes the contact sheet shows (1..64).", DefaultValueFactory = _ => 8 };
         var noAaOption = new Option<bool>("--no-antialias") { Description = "Skip sub-pixel rays at object edges in RGB (faster; depth is unaffected)." };
 
-        var command = new Command("synth", "Render procedural indoor and street scenes with exact depth, intrinsics and split files.");
-        foreach (var option in (Option[])[outOption, countOption, sizeOption, seedOption, kindOption, testOption, noAaOption, montageOption]) command.Options.Add(option);
+        var command = new Command("synth", "Render procedural rooms, streets and close-up desks with exact depth, intrinsics and split files.");
+        foreach (var option in (Option[])[outOption, countOption, sizeOption, seedOption, kindOption, testOption, noAaOption, montageOption, montageCountOption]) command.Options.Add(option);
         command.SetAction((parseResult, ct) => CommandRunner.RunAsync(async ct =>
         {
             var (width, height) = ParseSize(parseResult.GetValue(sizeOption)!);
             var options = new SyntheticDatasetOptions(parseResult.GetValue(countOption), width, height, parseResult.GetValue(seedOption),
                 kindOption.Value(parseResult), parseResult.GetValue(testOption), !parseResult.GetValue(noAaOption));
             options.Validate();
+            int montageCount = parseResult.GetValue(montageCountOption);
+            if (montageCount < 1 || montageCount > 64) throw new ArgumentException($"--montage-count must be 1..64, got {montageCount}");
             string folder = parseResult.GetValue(outOption)!;
             var watch = System.Diagnostics.Stopwatch.StartNew();
             await ProgressBars.RunAsync($"synth {options.Count} scenes", progress =>
@@ -35,7 +38,7 @@ public static class SynthCommand
             if (parseResult.GetValue(montageOption) is { } montagePath)
             {
                 // From the written files, so the sheet shows exactly what the dataset holds.
-                var scenes = Enumerable.Range(0, Math.Min(8, options.Count)).Select(i =>
+                var scenes = Enumerable.Range(0, Math.Min(montageCount, options.Count)).Select(i =>
                 {
                     string stem = SyntheticDataset.Stem(i);
                     var depth = DepthFile.ReadNpy(Path.Combine(folder, "depth", stem + ".npy"), DepthKind.Depth);

@@ -55,6 +55,16 @@ internal static class Palette
                 : new Material(Pattern.Solid, a, a, 1, specular, 40, r.Int(0, 1 << 20));
     }
 
+    /// <summary>A screen: glowing with a pattern of text lines, windows or a picture, or switched off (dark and glossy).</summary>
+    public static Material Screen(SceneRandom r)
+    {
+        if (r.Chance(0.25)) return Material.Plain(r.Jitter(C(0.02, 0.02, 0.025), 0.3), 0.5) with { Shininess = 120 };
+        var a = r.Jitter(r.Pick(Pastels), 0.1);
+        var b = r.Jitter(r.Pick(Vivid), 0.2);
+        var pattern = r.Pick([Pattern.Stripes, Pattern.Checker, Pattern.Noise, Pattern.Windows]);
+        return new Material(pattern, a, b, r.Range(0.02, 0.12), 0.3, 80, r.Int(0, 1 << 20)) with { Emission = r.Jitter(C(0.6, 0.62, 0.7), 0.2) * r.Range(0.3, 0.8) };
+    }
+
     public static Material Metal(SceneRandom r) => Material.Plain(r.Jitter(C(0.25, 0.25, 0.27), 0.3), 0.6) with { Shininess = 60 };
 
     public static Material Marble(SceneRandom r) =>

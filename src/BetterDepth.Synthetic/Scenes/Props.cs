@@ -3,8 +3,9 @@ using BetterDepth.Synthetic.Geometry;
 namespace BetterDepth.Synthetic.Scenes;
 
 /// <summary>
-/// Objects made of primitives, shared by the indoor and outdoor generators. Positions are on the floor
-/// (y = 0 is the ground), <c>yaw</c> turns an object about the vertical axis.
+/// Objects made of primitives, shared by the scene generators (desk-sized ones are in DeskProps, assembled
+/// objects in Assemblies). Positions are on the floor (y = 0 is the ground), <c>yaw</c> turns an object about
+/// the vertical axis.
 /// </summary>
 internal sealed class Props(SceneBuilder scene, SceneRandom random)
 {
@@ -25,6 +26,24 @@ internal sealed class Props(SceneBuilder scene, SceneRandom random)
         Scene.Add(new Cylinder(from, to, radius) { Material = material });
 
     public Sphere Ball(Vec3 center, double radius, int material) => Scene.Add(new Sphere(center, radius) { Material = material });
+
+    /// <summary>
+    /// A box turned by <paramref name="roll"/> about its local z (leaning sideways), then <paramref name="pitch"/> about
+    /// local x (top towards +z), then placed like <see cref="Block"/>: leaning books, an open laptop lid.
+    /// </summary>
+    public Box Tilted(Vec3 origin, double yaw, Vec3 localCenter, Vec3 halfSize, double pitch, double roll, int material)
+    {
+        var (u, v, w) = TiltAxes(yaw, pitch, roll);
+        return Scene.Add(new Box(Place(origin, yaw, localCenter), halfSize, u, v, w) { Material = material });
+    }
+
+    /// <summary>The world directions of a <see cref="Tilted"/> box's local x, y and z.</summary>
+    public static (Vec3 U, Vec3 V, Vec3 W) TiltAxes(double yaw, double pitch, double roll)
+    {
+        double cr = Math.Cos(roll), sr = Math.Sin(roll), cp = Math.Cos(pitch), sp = Math.Sin(pitch);
+        Vec3 Pitch(Vec3 a) => new(a.X, a.Y * cp - a.Z * sp, a.Y * sp + a.Z * cp);
+        return (Place(Vec3.Zero, yaw, Pitch(new Vec3(cr, sr, 0))), Place(Vec3.Zero, yaw, Pitch(new Vec3(-sr, cr, 0))), Place(Vec3.Zero, yaw, Pitch(Vec3.UnitZ)));
+    }
 
     /// <summary>Four thin legs under a rectangle of half size (hx, hz) inset by <paramref name="inset"/>.</summary>
     public void Legs(Vec3 origin, double yaw, double hx, double hz, double height, double radius, double inset, int material)
@@ -130,17 +149,17 @@ internal sealed class Props(SceneBuilder scene, SceneRandom random)
         Ball(origin + new Vec3(0, height + 0.03, 0), 0.04, accent);
     }
 
-    /// <summary>A potted plant: pot, thin stems, leafy balls.</summary>
-    public void Plant(Vec3 origin, int pot, int stem, int leaves)
+    /// <summary>A potted plant: pot, thin stems, leafy balls; <paramref name="scale"/> below 1 for a pot on a desk.</summary>
+    public void Plant(Vec3 origin, int pot, int stem, int leaves, double scale = 1)
     {
-        double potR = Random.Range(0.12, 0.22), potH = Random.Range(0.2, 0.4);
+        double potR = Random.Range(0.12, 0.22) * scale, potH = Random.Range(0.2, 0.4) * scale;
         Rod(origin, origin + new Vec3(0, potH, 0), potR, pot);
         int stems = Random.Int(2, 6);
         for (int k = 0; k < stems; k++)
         {
-            var top = origin + new Vec3(Random.Range(-0.3, 0.3), potH + Random.Range(0.3, 0.9), Random.Range(-0.3, 0.3));
-            Rod(origin + new Vec3(0, potH - 0.02, 0), top, Random.Range(0.006, 0.012), stem);
-            Ball(top, Random.Range(0.07, 0.16), leaves);
+            var top = origin + new Vec3(Random.Range(-0.3, 0.3) * scale, potH + Random.Range(0.3, 0.9) * scale, Random.Range(-0.3, 0.3) * scale);
+            Rod(origin + new Vec3(0, potH - 0.02 * scale, 0), top, Random.Range(0.006, 0.012) * scale, stem);
+            Ball(top, Random.Range(0.07, 0.16) * scale, leaves);
         }
     }
 

@@ -9,6 +9,7 @@ public class SceneRendererTests
     [Theory]
     [InlineData(SceneKind.Indoor)]
     [InlineData(SceneKind.Outdoor)]
+    [InlineData(SceneKind.Desk)]
     public void SameSeedGivesTheSamePixelsSerialOrParallelAndAnotherSeedDoesNot(SceneKind kind)
     {
         var a = SceneRenderer.Render(11, kind, 64, 48);
@@ -98,6 +99,7 @@ public class SceneRendererTests
     [Theory]
     [InlineData(SceneKind.Indoor)]
     [InlineData(SceneKind.Outdoor)]
+    [InlineData(SceneKind.Desk)]
     public void ScenesContainThinStructuresInFrontOfABackground(SceneKind kind)
     {
         int scenesWithThinStructures = 0;
