@@ -33,7 +33,8 @@ public static class SceneRenderer
         {
             SceneKind.Indoor => IndoorScene.Generate(random, width, height),
             SceneKind.Outdoor => OutdoorScene.Generate(random, width, height),
-            _ => DeskScene.Generate(random, width, height),
+            SceneKind.Desk => DeskScene.Generate(random, width, height),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a scene kind"),
         };
         var frame = Render(scene, camera, options, seed);
         return new SyntheticSample(frame.Image, frame.Depth, frame.Valid, camera.Intrinsics, kind, camera);

@@ -117,9 +117,9 @@ internal static class DeskScene
         var camera = View(r, target, 0.4 + 1.6 * Math.Pow(r.NextDouble(), 1.5), Degrees(r.Range(-35, 35)), Degrees(r.Range(10, 60)), r.Range(45, 90), width, height);
         var eye = camera.Position;
 
-        // Footprints (x, z, radius) on the desk; a camera low over the desk keeps its spot clear.
-        var taken = new List<(double X, double Z, double R)>();
-        if (Math.Abs(eye.X) < hx + 0.3 && eye.Z > -hz - 0.3 && eye.Y < top + 0.8) taken.Add((eye.X, eye.Z, 0.3));
+        // Footprints on the desk; a camera low over the desk keeps its spot clear.
+        var taken = new Footprints();
+        if (Math.Abs(eye.X) < hx + 0.3 && eye.Z > -hz - 0.3 && eye.Y < top + 0.8) taken.Take(eye.X, eye.Z, 0.3);
         Vec3? near = null; // while set, things go within 0.3 m of it
         bool Place(double radius, double zFrom, double zTo, out Vec3 at)
         {
@@ -128,8 +128,7 @@ internal static class DeskScene
             for (int attempt = 0; attempt < 20 && zMin <= zMax && xMin <= xMax; attempt++)
             {
                 double x = r.Range(xMin, xMax), z = r.Range(zMin, zMax);
-                if (taken.Any(t => (t.X - x) * (t.X - x) + (t.Z - z) * (t.Z - z) < (t.R + radius) * (t.R + radius))) continue;
-                taken.Add((x, z, radius));
+                if (!taken.TryTake(x, z, radius)) continue;
                 at = new Vec3(x, top, z);
                 return true;
             }

@@ -44,7 +44,8 @@ internal static class IndoorScene
         var camera = PinholeCamera.LookAt(eye, target, random.Range(45, 100), width, height, random.Range(-0.06, 0.06));
 
         // Footprints (x, z, radius) taken so far; the camera's own spot is kept clear.
-        var taken = new List<(double X, double Z, double R)> { (eye.X, eye.Z, 0.8) };
+        var taken = new Footprints();
+        taken.Take(eye.X, eye.Z, 0.8);
         bool TryPlace(double radius, bool againstWall, out Vec3 at, out double yaw)
         {
             for (int attempt = 0; attempt < 30; attempt++)
@@ -66,9 +67,8 @@ internal static class IndoorScene
                     x = random.Range(radius, roomW - radius);
                     z = random.Range(radius + 0.8, roomD - radius);
                 }
-                if (taken.All(t => (t.X - x) * (t.X - x) + (t.Z - z) * (t.Z - z) > (t.R + radius) * (t.R + radius)))
+                if (taken.TryTake(x, z, radius))
                 {
-                    taken.Add((x, z, radius));
                     at = new Vec3(x, 0, z);
                     return true;
                 }
