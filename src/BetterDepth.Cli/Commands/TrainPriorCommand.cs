@@ -25,12 +25,13 @@ public static class TrainPriorCommand
         var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --output" };
+        var init = new Option<string?>("--init") { Description = "Start a new run from these learned-prior weights (e.g. models/prior-cnn/prior.safetensors) instead of random ones; fresh optimiser and schedule" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, seed, gradient, checkpointEvery, resume, device, threads, evalDataset, noAugment })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, seed, gradient, checkpointEvery, resume, init, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -41,7 +42,7 @@ public static class TrainPriorCommand
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Model = new PriorCnnConfig(parse.GetValue(channels), width, height), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), CheckpointEvery = parse.GetValue(checkpointEvery),
-                Augment = !parse.GetValue(noAugment),
+                Augment = !parse.GetValue(noAugment), InitWeights = parse.GetValue(init),
             };
             options.Validate();
             IPriorTrainingSource source = (parse.GetValue(data) ?? [], parse.GetValue(synthetic)) switch

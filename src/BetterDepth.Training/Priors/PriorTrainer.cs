@@ -35,11 +35,15 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         if (resume && existing is null) throw new ArgumentException($"--resume: no checkpoint ({PriorTrainingState.FileName}) in {outDir}");
         if (!resume && existing is not null)
             throw new ArgumentException($"{outDir} already holds a checkpoint: pass --resume to continue it or choose another folder");
+        if (resume && options.InitWeights is not null)
+            throw new ArgumentException($"--init starts a new run and --resume continues the one in {outDir}: give one of them");
         var state = resume ? existing : null;
         if (state is not null) CheckCompatible(state, outDir);
 
         random.manual_seed(options.Seed);
-        using var model = state is null ? new PriorCnn(options.Model) : PriorWeights.Load(Path.Combine(checkpoint, WeightsFile));
+        using var model = state is not null ? PriorWeights.Load(Path.Combine(checkpoint, WeightsFile))
+            : options.InitWeights is { } init ? LoadInit(init)
+            : new PriorCnn(options.Model);
         model.to(device);
         model.train();
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
@@ -100,6 +104,20 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                                         $"this run asks for {m.BaseChannels} channels at {m.Width}x{m.Height}");
         if (state.Seed != options.Seed)
             throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with seed {state.Seed}, this run has {options.Seed}");
+    }
+
+    /// <summary>The --init network, which must be the one this run trains: the same channels and working size.</summary>
+    PriorCnn LoadInit(string path)
+    {
+        var model = PriorWeights.Load(path);
+        if (model.Config != options.Model)
+        {
+            var c = model.Config;
+            model.Dispose();
+            throw new InvalidFileException(path, $"--init weights are a {c.BaseChannels}-channel network at {c.Width}x{c.Height}, " +
+                                                 $"this run asks for {options.Model.BaseChannels} channels at {options.Model.Width}x{options.Model.Height}");
+        }
+        return model;
     }
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)

@@ -19,6 +19,11 @@ public sealed record PriorTrainingOptions
     public bool HorizontalFlip { get; init; } = true;
     /// <summary>Random crops and colour changes (<see cref="PriorAugmentation"/>); off, only the mirror remains.</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>
+    /// A learned-prior weights file a new run starts from instead of random weights (fine-tuning, or continuing a shipped
+    /// prior whose checkpoint is gone); Adam's moments and the schedule start afresh. Null: random initialisation.
+    /// </summary>
+    public string? InitWeights { get; init; }
 
     public void Validate()
     {

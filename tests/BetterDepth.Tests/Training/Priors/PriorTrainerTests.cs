@@ -72,6 +72,39 @@ public class PriorTrainerTests
     }
 
     [Fact]
+    public void InitStartsANewRunFromGivenWeightsAndRefusesAnotherNetwork()
+    {
+        var source = TestData.NewTempDir();
+        new PriorTrainer(Tiny(2), CPU).Train(new TinyScenes(2), source, resume: false);
+        var weights = Path.Combine(source, PriorTrainer.WeightsFile);
+
+        // One step at a vanishing learning rate leaves the --init weights in place; a random start would not be near them.
+        var tuned = TestData.NewTempDir();
+        new PriorTrainer(Tiny(1) with { InitWeights = weights, LearningRate = 1e-12, Seed = 9 }, CPU).Train(new TinyScenes(2), tuned, resume: false);
+        var scratch = TestData.NewTempDir();
+        new PriorTrainer(Tiny(1) with { LearningRate = 1e-12, Seed = 9 }, CPU).Train(new TinyScenes(2), scratch, resume: false);
+        using var init = PriorWeights.Load(weights);
+        using var fromInit = PriorWeights.Load(Path.Combine(tuned, PriorTrainer.WeightsFile));
+        using var fromScratch = PriorWeights.Load(Path.Combine(scratch, PriorTrainer.WeightsFile));
+        Assert.True(MaxDifference(init, fromInit) < 1e-6);
+        Assert.True(MaxDifference(init, fromScratch) > 1e-2);
+        Assert.Equal(1, PriorTrainingState.TryLoad(tuned)!.Step);
+
+        var wider = Tiny(1) with { InitWeights = weights, Model = new PriorCnnConfig(24, 96, 64) };
+        var e = Assert.Throws<InvalidFileException>(() => new PriorTrainer(wider, CPU).Train(new TinyScenes(2), TestData.NewTempDir(), resume: false));
+        Assert.Contains(weights, e.Message);
+        Assert.Contains("16-channel network at 96x64", e.Message);
+        var both = Tiny(2) with { InitWeights = weights };
+        Assert.Throws<ArgumentException>(() => new PriorTrainer(both, CPU).Train(new TinyScenes(2), tuned, resume: true));
+    }
+
+    static double MaxDifference(PriorCnn a, PriorCnn b)
+    {
+        var other = b.state_dict();
+        return a.state_dict().Max(kv => (kv.Value - other[kv.Key]).abs().max().item<float>());
+    }
+
+    [Fact]
     public void NonFiniteLossStopsWithAClearMessage()
     {
         var dir = TestData.NewTempDir();
