@@ -8,9 +8,15 @@ namespace BetterDepth.Training;
 /// sample is drawn in a given mirror and kept for the rest of the run. Since the autoencoder never trains and the
 /// prepared samples are fixed, this changes no value, only the cost: a pretrained encoder such as TAEF2 costs far
 /// more per image than the U-Net step it feeds. Memory: 3 x latent channels x h x w floats per sample and mirror.
+/// With a folder, what is encoded also goes to disk (<see cref="LatentStore"/>), where a resumed run finds it again.
 /// </summary>
-internal sealed class LatentCache : IDisposable
+internal sealed class LatentCache(string? folder = null) : IDisposable
 {
+    LatentStore? store;
+
+    /// <summary>The disk store, once the first batch has been encoded (null without a folder).</summary>
+    public LatentStore? Store => store;
+
     public sealed record Latents(Tensor Image, Tensor Condition, Tensor Target);
 
     readonly Dictionary<(int Part, int Index, bool Flip), Latents> entries = new();
@@ -26,9 +32,12 @@ internal sealed class LatentCache : IDisposable
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var rows = tensor(missing.Select(i => (long)i).ToArray(), device: batch.Images.device);
-            var image = autoencoder.EncodeImage(batch.Images.index_select(0, rows));
-            var condition = autoencoder.EncodeDepth(batch.Conditions.index_select(0, rows));
-            var target = autoencoder.EncodeDepth(batch.Targets.index_select(0, rows));
+            if (folder is not null) store ??= new LatentStore(folder, autoencoder);
+            Tensor Encode(Tensor inputs, bool depth) =>
+                store is not null ? store.Encode(inputs, depth) : depth ? autoencoder.EncodeDepth(inputs) : autoencoder.EncodeImage(inputs);
+            var image = Encode(batch.Images.index_select(0, rows), depth: false);
+            var condition = Encode(batch.Conditions.index_select(0, rows), depth: true);
+            var target = Encode(batch.Targets.index_select(0, rows), depth: true);
             for (int m = 0; m < missing.Count; m++)
             {
                 var key = keys[missing[m]];

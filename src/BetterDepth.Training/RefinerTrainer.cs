@@ -21,7 +21,9 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
 
     public sealed record Result(int Iterations, double LastLoss, double SecondsPerIteration, string FinalFolder);
 
-    readonly LatentCache? latentCache = config.LatentCache ? new LatentCache() : null;
+    readonly LatentCache? latentCache = config.LatentCache
+        ? new LatentCache(config.LatentCacheDir is null ? Path.Combine(runDir, "latent-cache") : config.Resolve(config.LatentCacheDir))
+        : null;
 
     /// <param name="stopAfter">Stop (with a checkpoint) once this iteration is done, without changing the schedule: for runs split over sessions.</param>
     public Result Train(int startIteration, Adam optimizer, ExponentialMovingAverage? ema, IProgress<WorkProgress>? progress, CancellationToken ct, int? stopAfter = null)

@@ -69,6 +69,11 @@ public sealed record RefinerTrainingConfig
     [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
     /// <summary>Keep each sample's latents after their first encoding (<see cref="LatentCache"/>): same values, far fewer encoder passes.</summary>
     [JsonPropertyName("latent_cache")] public bool LatentCache { get; init; } = true;
+    /// <summary>
+    /// Where the cached latents also go on disk (<see cref="LatentStore"/>), relative to the config; unset: RUN/latent-cache.
+    /// Runs over the same samples may share one folder; about 3 x 4 x latent size bytes per sample and mirror.
+    /// </summary>
+    [JsonPropertyName("latent_cache_dir")] public string? LatentCacheDir { get; init; }
 
     [JsonIgnore] public string BaseDir { get; init; } = ".";
 

@@ -93,6 +93,17 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
         var b = TrainingRuns.LossColumns(fresh).Select(l => double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(6, a.Count);
         for (int i = 0; i < a.Count; i++) Assert.Equal(b[i], a[i], 1e-4 * Math.Max(1, Math.Abs(b[i])));
+
+        // Another run over the same samples reads the first run's latents from disk and follows its loss curve exactly.
+        var store = Path.Combine(cached, "latent-cache");
+        var entries = Directory.GetFiles(store, "*.npy", SearchOption.AllDirectories).Length;
+        Assert.True(entries > 0);
+        var shared = runs.NewRun("shared");
+        RefinerTraining.Run(runs.Config($", \"latent_cache\": true, \"latent_cache_dir\": \"{store.Replace("\\", "/")}\"", iterations: 6, name: "shared.json"),
+            shared, false, null, CancellationToken.None);
+        Assert.Equal(TrainingRuns.LossColumns(cached), TrainingRuns.LossColumns(shared));
+        Assert.Equal(entries, Directory.GetFiles(store, "*.npy", SearchOption.AllDirectories).Length);
+        Assert.False(Directory.Exists(Path.Combine(shared, "latent-cache")));
     }
 
     [Fact]
