@@ -19,6 +19,8 @@ public sealed record PipelineOptions
     public EnsembleReduction? Reduction { get; init; }
     public long? Seed { get; init; }
     public int? BatchSize { get; init; }
+    /// <summary><see cref="RefinementOptions.PriorLayoutSigma"/>; default: the folder's, else 0 (off).</summary>
+    public double? PriorLayoutSigma { get; init; }
 
     /// <summary>The prior used when neither these options nor the folder name one: the shipped learned prior.</summary>
     public const string FallbackPrior = "learned";
@@ -35,6 +37,7 @@ public sealed record PipelineOptions
             Reduction = Reduction ?? library.Reduction,
             Seed = Seed ?? library.Seed,
             BatchSize = BatchSize ?? library.BatchSize,
+            PriorLayoutSigma = PriorLayoutSigma ?? defaults.PriorLayoutSigma ?? library.PriorLayoutSigma,
         };
         options.Validate();
         return (Prior ?? defaults.Prior ?? FallbackPrior, options);

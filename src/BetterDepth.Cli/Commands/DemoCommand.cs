@@ -26,9 +26,10 @@ public static class DemoCommand
         var refiner = new Option<string?>("--refiner") { Description = "Refiner folder (default: models/refiner)" };
         var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
         var ensemble = new Option<int>("--ensemble") { Description = "Ensemble members (Marigold's median ensembling; the paper's default setting is 10)", DefaultValueFactory = _ => 1 };
+        var layout = new Option<double?>("--prior-layout-sigma") { Description = "Take the refined map's layout below this Gaussian sigma (pixels) from the prior; 0 = the refiner's output as is (default: the refiner's refiner.json)" };
         var command = new Command("demo", "Refine held-out synthetic scenes with the default prior and refiner; print prior vs refined.")
         {
-            output, count, size, seed, prior, refiner, steps, ensemble,
+            output, count, size, seed, prior, refiner, steps, ensemble, layout,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
         {
@@ -52,7 +53,11 @@ public static class DemoCommand
             var priorSpec = parse.GetValue(prior)!;
             using var depthPrior = TrainingPriors.Create(priorSpec, dataset.GroundTruthByRgbPath());
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
-            var options = new RefinementOptions { Steps = parse.GetValue(steps), EnsembleSize = parse.GetValue(ensemble), ProcessingResolution = 0, Seed = 0 };
+            var options = new RefinementOptions
+            {
+                Steps = parse.GetValue(steps), EnsembleSize = parse.GetValue(ensemble), ProcessingResolution = 0, Seed = 0,
+                PriorLayoutSigma = parse.GetValue(layout) ?? RefinerDefaults.Read(refinerPath).PriorLayoutSigma ?? 0,
+            };
             options.Validate();
             var result = await ProgressBars.RunAsync("prior + refiner", p => Task.Run(() =>
                 RefinementExperiment.Run(dataset, depthPrior, model, options, Path.Combine(outDir, "predictions"), montageRows: 6, p, ct), ct));
@@ -62,7 +67,7 @@ public static class DemoCommand
             result.Prior.WriteJson(Path.Combine(outDir, "prior_summary.json"));
             result.Refined.WriteJson(Path.Combine(outDir, "refined_summary.json"));
             PrintTable(result, priorSpec);
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{result.SecondsPerImage:F2} s per image (prior + {options.Steps} DDIM steps x {options.EnsembleSize} member(s)) on {Environment.ProcessorCount} cores."));
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{result.SecondsPerImage:F2} s per image (prior + {options.Steps} DDIM steps x {options.EnsembleSize} member(s){(options.PriorLayoutSigma > 0 ? $", prior layout below sigma {options.PriorLayoutSigma} px" : "")}) on {Environment.ProcessorCount} cores."));
             AnsiConsole.MarkupLine($"Outputs in [blue]{Markup.Escape(outDir)}[/]: montage.png (image, ground truth, prior, refined, their errors), predictions/, *_summary.json.");
             return 0;
         }, ct));

@@ -26,6 +26,7 @@ public static class PredictCommand
         var ensemble = new Option<int?>("--ensemble") { Description = "Ensemble members (default: the refiner's, else 1)" };
         var reduce = ChoiceOption.ForEnum("--reduce", "Ensemble reduction", EnsembleReduction.Median);
         var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's, else its training resolution, else 768)" };
+        var layout = new Option<double?>("--prior-layout-sigma") { Description = "Take the refined map's layout below this Gaussian sigma (pixels at the processing resolution) from the prior; 0 = the refiner's output as is (default: the refiner's, else 0)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial noise", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size") { Description = "Ensemble members per U-Net batch (0 = all)", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
@@ -36,7 +37,7 @@ public static class PredictCommand
 
         var command = new Command("predict", "Refine the depth of images: prior -> conditional latent diffusion -> affine-invariant disparity.")
         {
-            inputs, prior, refinerPath, steps, ensemble, reduce, res, seed, batch, device, formats, intrinsics, savePrior, output,
+            inputs, prior, refinerPath, steps, ensemble, reduce, res, layout, seed, batch, device, formats, intrinsics, savePrior, output,
             inputList, inputRoot, shardOption, shardFromEnv, shardCount, skipExisting, manifestDir,
         };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -50,6 +51,7 @@ public static class PredictCommand
                 EnsembleSize = parse.GetValue(ensemble),
                 Reduction = reduce.Value(parse),
                 ProcessingResolution = parse.GetValue(res),
+                PriorLayoutSigma = parse.GetValue(layout),
                 Seed = parse.GetValue(seed),
                 BatchSize = parse.GetValue(batch),
             };

@@ -14,6 +14,13 @@ public sealed record RefinementOptions
     public long Seed { get; init; }
     /// <summary>Ensemble members denoised together in one U-Net batch; 0 = all at once.</summary>
     public int BatchSize { get; init; }
+    /// <summary>
+    /// Gaussian sigma, in pixels at the processing resolution, below which the refined map's layout is taken from the
+    /// prior (<see cref="PriorLayout"/>); 0 = off, the refiner's output as the paper has it.
+    /// </summary>
+    public double PriorLayoutSigma { get; init; }
+
+    public const double MaxPriorLayoutSigma = 1000;
 
     public void Validate()
     {
@@ -21,5 +28,7 @@ public sealed record RefinementOptions
         if (EnsembleSize < 1) throw new ArgumentException($"ensemble size must be >= 1, got {EnsembleSize}");
         if (ProcessingResolution < 0) throw new ArgumentException($"processing resolution must be >= 0, got {ProcessingResolution}");
         if (BatchSize < 0) throw new ArgumentException($"batch size must be >= 0, got {BatchSize}");
+        if (!(PriorLayoutSigma >= 0) || PriorLayoutSigma > MaxPriorLayoutSigma)
+            throw new ArgumentException($"prior layout sigma must be from 0 (off) to {MaxPriorLayoutSigma} pixels, got {PriorLayoutSigma}");
     }
 }

@@ -9,7 +9,7 @@ namespace BetterDepth.Refinement;
 /// <summary>
 /// BetterDepth inference, step by step as the paper describes it: image -> resize to the processing
 /// resolution -> depth prior -> normalise -> encode image and condition -> DDIM from noise -> decode ->
-/// ensemble -> resize back. It composes the prior, the refiner and the scheduler and does nothing else.
+/// ensemble -> (optionally) the prior's layout -> resize back. It composes the prior, the refiner and the scheduler and does nothing else.
 /// </summary>
 public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, RefinementOptions options)
 {
@@ -85,6 +85,8 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
             var ensemble = DepthEnsemble.Reduce(members, options.Reduction);
             return (ensemble.Result, ensemble.Uncertainty);
         });
+        if (options.PriorLayoutSigma > 0)
+            refined = timings.Time("prior layout", () => PriorLayout.Fuse(refined, priorDepth, options.PriorLayoutSigma));
 
         return timings.Time("resize back", () => new RefinementResult(
             ResizeBack(refined, image),

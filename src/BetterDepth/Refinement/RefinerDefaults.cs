@@ -9,7 +9,7 @@ namespace BetterDepth.Refinement;
 /// <code>
 /// "defaults": {
 ///   "prior": { "kind": "learned", "path": "../prior-cnn" },
-///   "denoising_steps": 2, "ensemble_size": 1, "processing_resolution": 256
+///   "denoising_steps": 2, "ensemble_size": 1, "processing_resolution": 256, "prior_layout_sigma": 8
 /// }
 /// </code>
 /// The prior's path is relative to the refiner folder, so the folder works from any working directory and moves
@@ -23,6 +23,7 @@ public sealed record RefinerDefaults
     public int? Steps { get; init; }
     public int? EnsembleSize { get; init; }
     public int? ProcessingResolution { get; init; }
+    public double? PriorLayoutSigma { get; init; }
 
     public static readonly RefinerDefaults None = new();
 
@@ -38,12 +39,18 @@ public sealed record RefinerDefaults
             if (manifest["defaults"] is null) return None with { ProcessingResolution = trained };
             var defaults = manifest["defaults"] as JsonObject ?? throw new InvalidFileException(path, "defaults must be an object");
             // a misspelt key would otherwise be a default silently not applied
-            var unknown = defaults.Select(p => p.Key).Except(["prior", "denoising_steps", "ensemble_size", "processing_resolution"]).ToList();
-            if (unknown.Count > 0) throw new InvalidFileException(path, $"defaults: unknown key '{unknown[0]}' (prior, denoising_steps, ensemble_size, processing_resolution)");
+            var unknown = defaults.Select(p => p.Key).Except(["prior", "denoising_steps", "ensemble_size", "processing_resolution", "prior_layout_sigma"]).ToList();
+            if (unknown.Count > 0) throw new InvalidFileException(path, $"defaults: unknown key '{unknown[0]}' (prior, denoising_steps, ensemble_size, processing_resolution, prior_layout_sigma)");
             int? Number(string key, int least)
             {
                 var value = defaults[key]?.GetValue<int>();
                 return value is null || value >= least ? value : throw new InvalidFileException(path, $"defaults.{key} must be >= {least}, got {value}");
+            }
+            double? Sigma()
+            {
+                var value = defaults["prior_layout_sigma"]?.GetValue<double>();
+                return value is null || (value >= 0 && value <= RefinementOptions.MaxPriorLayoutSigma) ? value
+                    : throw new InvalidFileException(path, $"defaults.prior_layout_sigma must be from 0 to {RefinementOptions.MaxPriorLayoutSigma}, got {value}");
             }
             return new RefinerDefaults
             {
@@ -51,6 +58,7 @@ public sealed record RefinerDefaults
                 Steps = Number("denoising_steps", 1),
                 EnsembleSize = Number("ensemble_size", 1),
                 ProcessingResolution = Number("processing_resolution", 0) ?? trained,
+                PriorLayoutSigma = Sigma(),
             };
         });
     }

@@ -19,12 +19,12 @@ public class RefinerDefaultsTests
     public void ThePriorPathIsTakenRelativeToTheRefinerFolderNotTheWorkingDirectory()
     {
         var folder = Folder(Head + """
-            "defaults": {"prior": {"kind": "learned", "path": "../prior-cnn"}, "denoising_steps": 3, "ensemble_size": 4, "processing_resolution": 320},
+            "defaults": {"prior": {"kind": "learned", "path": "../prior-cnn"}, "denoising_steps": 3, "ensemble_size": 4, "processing_resolution": 320, "prior_layout_sigma": 8},
             "training": {"resolution": "256x192"}}
             """);
         var defaults = RefinerDefaults.Read(folder);
         Assert.Equal("learned:" + Path.Combine(Path.GetDirectoryName(folder)!, "prior-cnn"), defaults.Prior);
-        Assert.Equal((3, 4, 320), (defaults.Steps, defaults.EnsembleSize, defaults.ProcessingResolution));
+        Assert.Equal((3, 4, 320, 8.0), (defaults.Steps, defaults.EnsembleSize, defaults.ProcessingResolution, defaults.PriorLayoutSigma));
     }
 
     [Fact]
@@ -50,6 +50,7 @@ public class RefinerDefaultsTests
     [InlineData("""{"denoising_steps": 0}""", "denoising_steps must be >= 1")]
     [InlineData("""{"ensemble_size": 0}""", "ensemble_size must be >= 1")]
     [InlineData("""{"processing_resolution": -1}""", "processing_resolution must be >= 0")]
+    [InlineData("""{"prior_layout_sigma": -1}""", "prior_layout_sigma must be from 0")]
     [InlineData("""{"denoising_steps": "two"}""", "")]
     [InlineData("""{"denoising_steps": 2.5}""", "")]
     [InlineData("""{"prior": "learned"}""", "defaults.prior must be an object")]

@@ -1,4 +1,4 @@
-namespace BetterDepth.Training.Priors;
+namespace BetterDepth.Imaging;
 
 /// <summary>
 /// Separable Gaussian blur of a map with per-pixel weights (normalised convolution): pixels with weight 0 do not
