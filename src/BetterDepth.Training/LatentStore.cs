@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Imaging;
 using static TorchSharp.torch;
@@ -93,7 +94,7 @@ internal sealed class LatentStore(string folder, ILatentAutoencoder autoencoder)
         using var noGrad = no_grad();
         int f = autoencoder.DownscaleFactor, side = 4 * f;
         var ramp = linspace(-1, 1, 3 * side * side).reshape(1, 3, side, side);
-        var pattern = (ramp * 7).sin().to(device);
+        var pattern = ramp.Times(7).sin().to(device);
         var image = autoencoder.EncodeImage(pattern).to(float32).cpu().contiguous();
         var depth = autoencoder.EncodeDepth(pattern.narrow(1, 0, 1)).to(float32).cpu().contiguous();
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

@@ -38,7 +38,7 @@ public class BetterDepthPipelineTests : IClassFixture<BetterDepthPipelineTests.S
         Assert.Equal("learned:" + priorFolder, pipe.PriorSpec);
         var prior = Assert.IsType<LearnedPrior>(pipe.Prior);
         Assert.Equal(Path.Combine(priorFolder, "prior.safetensors"), prior.WeightsPath);
-        Assert.Equal(new RefinementOptions { Steps = 2, EnsembleSize = 1, ProcessingResolution = 256 }, pipe.Options);
+        Assert.Equal(new RefinementOptions { Steps = 2, EnsembleSize = 1, ProcessingResolution = 256, PriorLayoutSigma = 8 }, pipe.Options);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace BetterDepth.Refinement;
 /// BetterDepth's division of labour made explicit at the output: the global layout from the feed-forward prior, the
 /// fine detail from the diffusion refiner. The refined map r is fitted to the prior's disparity p by least squares
 /// (a r + b), and the low frequencies of what still differs are given back to the prior:
-/// <c>r' = r + G_sigma(p - a r - b) / a</c>. Edges and thin structures (above G's cut-off) stay the refiner's; a slow
+/// <c>r' = r + G_sigma(p - a r - b) / a</c>, clipped to the range of r. Edges and thin structures (above G's cut-off) stay the refiner's; a slow
 /// drift of the refined map over the image does not. Not in the paper; off unless a refiner's defaults or the caller
 /// set sigma (docs/refinement.md has the measurements).
 /// </summary>
@@ -22,8 +22,10 @@ public static class PriorLayout
         var r = refined.Values;
         var weights = new float[r.Length];
         double n = 0, sr = 0, sp = 0, srr = 0, srp = 0;
+        float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
         for (int i = 0; i < r.Length; i++)
         {
+            if (float.IsFinite(r[i])) { lo = Math.Min(lo, r[i]); hi = Math.Max(hi, r[i]); }
             if (!float.IsFinite(p[i]) || !float.IsFinite(r[i])) continue;
             weights[i] = 1;
             n++; sr += r[i]; sp += p[i]; srr += (double)r[i] * r[i]; srp += (double)r[i] * p[i];
@@ -36,7 +38,8 @@ public static class PriorLayout
         for (int i = 0; i < r.Length; i++) residual[i] = weights[i] > 0 ? (float)(p[i] - (a * r[i] + b)) : 0f;
         var (smooth, _) = MaskedGaussianBlur.Apply(residual, weights, refined.Width, refined.Height, sigma);
         var fused = new float[r.Length];
-        for (int i = 0; i < r.Length; i++) fused[i] = weights[i] > 0 ? (float)(r[i] + smooth[i] / a) : r[i];
+        // Kept within the refined map's own range, so the pipeline's [0, 1] output stays in [0, 1].
+        for (int i = 0; i < r.Length; i++) fused[i] = weights[i] > 0 ? Math.Clamp((float)(r[i] + smooth[i] / a), lo, hi) : r[i];
         return new DepthMap(refined.Width, refined.Height, refined.Kind, fused);
     }
 

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Diffusion;
 using BetterDepth.Training;
 using static TorchSharp.torch;
@@ -19,7 +20,7 @@ public class LatentStoreTests
         public void Dispose() => inner.Dispose();
     }
 
-    static Tensor Inputs(int seed, int channels) => rand([3, channels, 16, 24], generator: new Generator((ulong)seed)) * 2 - 1;
+    static Tensor Inputs(int seed, int channels) => rand([3, channels, 16, 24], generator: new Generator((ulong)seed)).Times(2).Minus(1);
 
     [Fact]
     public void AStoredLatentIsReadBackBitForBitAndADamagedOneIsEncodedAgain()
@@ -57,7 +58,7 @@ public class LatentStoreTests
 
         // A changed pixel is a new entry; the other rows of its batch are not.
         var changed = images.clone();
-        changed[0, 0, 0, 0] = changed[0, 0, 0, 0] + 0.5f;
+        changed[0, 0, 0, 0] = changed[0, 0, 0, 0].Plus(0.5);
         repaired.Encode(changed, depth: false);
         Assert.Equal((5, 4), (repaired.Hits, repaired.Misses));
         Assert.Equal(7, Directory.GetFiles(folder, "*.npy", SearchOption.AllDirectories).Length);
