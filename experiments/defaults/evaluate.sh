@@ -3,7 +3,8 @@
 # them: two held-out synthetic test sets of 100 scenes (seeds 777 and 888; training used 2026 and 4242), 2 DDIM steps,
 # one member, least squares in disparity space; the real RGB-D samples; and the latent-grid spectrum of refined - prior.
 # Usage (repository root): experiments/defaults/evaluate.sh [OUT=runs/defaults-eval] [REFINER=models/refiner]
-# (another REFINER, e.g. a training run's final/ folder, is measured on the default prior the same way)
+# (another REFINER, e.g. a training run's final/ folder, is measured on the default prior the same way; the demo uses the
+# folder's defaults.prior_layout_sigma, 8 for models/refiner and none (raw output) for a training run's final/)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${1:-runs/defaults-eval}
