@@ -10,6 +10,7 @@
 using System.Globalization;
 using BetterDepth;
 using BetterDepth.Evaluation;
+using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using static TorchSharp.torch;
 

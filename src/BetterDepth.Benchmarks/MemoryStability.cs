@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BetterDepth.Evaluation;
+using BetterDepth.Geometry;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;

@@ -14,9 +14,6 @@ internal sealed class LatentCache(string? folder = null) : IDisposable
 {
     LatentStore? store;
 
-    /// <summary>The disk store, once the first batch has been encoded (null without a folder).</summary>
-    public LatentStore? Store => store;
-
     public sealed record Latents(Tensor Image, Tensor Condition, Tensor Target);
 
     readonly Dictionary<(int Part, int Index, bool Flip), Latents> entries = new();

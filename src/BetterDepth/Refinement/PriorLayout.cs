@@ -1,3 +1,4 @@
+using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 
 namespace BetterDepth.Refinement;
@@ -20,19 +21,18 @@ public static class PriorLayout
             throw new ArgumentException($"refined map is {refined.Width}x{refined.Height}, prior {prior.Width}x{prior.Height}");
         var p = Disparity(prior);
         var r = refined.Values;
+        var valid = new bool[r.Length];
         var weights = new float[r.Length];
-        double n = 0, sr = 0, sp = 0, srr = 0, srp = 0;
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
+        int count = 0;
         for (int i = 0; i < r.Length; i++)
         {
             if (float.IsFinite(r[i])) { lo = Math.Min(lo, r[i]); hi = Math.Max(hi, r[i]); }
-            if (!float.IsFinite(p[i]) || !float.IsFinite(r[i])) continue;
-            weights[i] = 1;
-            n++; sr += r[i]; sp += p[i]; srr += (double)r[i] * r[i]; srp += (double)r[i] * p[i];
+            valid[i] = float.IsFinite(p[i]) && float.IsFinite(r[i]);
+            if (valid[i]) { weights[i] = 1; count++; }
         }
-        double variance = n * srr - sr * sr;
-        if (n < 2 || variance <= 1e-12 * n * n) return refined; // a flat refined map: no scale to fit
-        double a = (n * srp - sr * sp) / variance, b = (sp - a * sr) / n;
+        if (count < 2 || !(hi > lo)) return refined; // a flat refined map: no scale to fit
+        var (a, b) = LeastSquares.Fit(r, p, valid);
         if (!(Math.Abs(a) > 1e-12)) return refined;
         var residual = new float[r.Length];
         for (int i = 0; i < r.Length; i++) residual[i] = weights[i] > 0 ? (float)(p[i] - (a * r[i] + b)) : 0f;

@@ -1,4 +1,5 @@
 using BetterDepth.Evaluation;
+using BetterDepth.Geometry;
 
 namespace BetterDepth.Tests.Evaluation;
 

@@ -1,4 +1,4 @@
-namespace BetterDepth.Evaluation;
+namespace BetterDepth.Geometry;
 
 /// <summary>A scale and shift that maps a prediction p onto a target: <c>Scale * p + Shift</c>.</summary>
 public readonly record struct AffineFit(double Scale, double Shift)

@@ -1,6 +1,4 @@
-using BetterDepth.Geometry;
-
-namespace BetterDepth.Evaluation;
+namespace BetterDepth.Geometry;
 
 /// <summary>
 /// Closed-form least squares for a scale and shift: argmin over (s, b) of sum over valid pixels of (s*p + b - t)^2.
