@@ -16,9 +16,14 @@
 //   ramp                       disparity growing linearly from 0 on the top row to 1 on the bottom row
 //   PRIORSPEC                  anything PriorRegistry.Create accepts (learned:models/prior-cnn/prior.safetensors, an .onnx, ...), run on the RGB image
 //   refined:FOLDER[@PRIORSPEC] BetterDepthPipeline over the refiner FOLDER and that prior (default: the one its refiner.json names),
-//                              with its refiner.json's defaults as `betterdepth predict` (models/refiner: 2 DDIM steps, 1 member, 256 px), seed 0, on the CPU
+//                              with its refiner.json's defaults as `betterdepth predict` (models/refiner: 2 DDIM steps, 1 member, 256 px), on the CPU
+//   prior-of:FOLDER[@PRIORSPEC] the prior map that refined:FOLDER[@PRIORSPEC] refines (the pipeline runs the prior at the
+//                              processing resolution, not at the input's size, so it differs from PRIORSPEC on its own)
+//   --processing-res R         the refiners' processing resolution (long side; default: the refiner's own, 256 for models/refiner)
+//   --seed S                   the refiners' noise seed (default 0, as `betterdepth predict`); one image per sample makes a
+//                              single seed's difference to the prior partly noise, so compare over several
 //
-// Usage (from the repository root): dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--json FILE]
+// Usage (from the repository root): dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--seed S] [--processing-res R] [--json FILE]
 // Exit codes: 0 done, 2 bad arguments or missing data, 1 anything else.
 //
 // Run on 2026-12-02 in the `realscore` worktree (shipped models of commit da77bbd):
@@ -50,16 +55,31 @@ using BetterDepth.Imaging.Png;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 
-const string Usage = "usage: dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--json FILE]  (PREDICTOR: ramp, a prior spec, or refined:FOLDER[@PRIORSPEC])";
+const string Usage = "usage: dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--seed S] [--processing-res R] [--json FILE]  (PREDICTOR: ramp, a prior spec, refined:FOLDER[@PRIORSPEC] or prior-of:FOLDER[@PRIORSPEC])";
 
 var specs = new List<string>();
 string? jsonPath = null;
+int seed = 0;
+int? processingResolution = null;
 for (int a = 0; a < args.Length; a++)
 {
     if (args[a] == "--json")
     {
         if (a + 1 >= args.Length || args[a + 1].Length == 0) return Fail(2, "--json needs a file name");
         jsonPath = args[++a];
+    }
+    else if (args[a] == "--processing-res")
+    {
+        if (a + 1 >= args.Length || !int.TryParse(args[a + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) || r < 0)
+            return Fail(2, "--processing-res needs a non-negative integer");
+        processingResolution = r;
+        a++;
+    }
+    else if (args[a] == "--seed")
+    {
+        if (a + 1 >= args.Length || !int.TryParse(args[a + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out seed) || seed < 0)
+            return Fail(2, "--seed needs a non-negative integer");
+        a++;
     }
     else if (args[a] is "-h" or "--help") { Console.WriteLine(Usage); return 0; }
     else if (args[a].StartsWith('-')) return Fail(2, $"unknown option '{args[a]}'; {Usage}");
@@ -77,7 +97,7 @@ try
 {
     if (!Directory.Exists(dataDir)) return Fail(2, $"real RGB-D samples not found: {dataDir} (set BETTERDEPTH_REAL_RGBD)");
     var samples = LoadSamples(dataDir);
-    foreach (var spec in specs) predictors.Add(Predictor.Create(spec)); // bad specs and missing models fail here, before any work
+    foreach (var spec in specs) predictors.Add(Predictor.Create(spec, seed, processingResolution)); // bad specs and missing models fail here, before any work
 
     // results[sample][predictor]
     var results = new MetricValues[samples.Count, predictors.Count];
@@ -127,6 +147,8 @@ try
         {
             ["data"] = dataDir,
             ["alignment"] = AlignmentNames.ToName(AlignmentMode.LeastSquareDisparity),
+            ["seed"] = seed,
+            ["processing_resolution"] = processingResolution,
             ["date"] = DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
             ["predictors"] = new JsonArray(predictors.Select(p => (JsonNode?)JsonValue.Create(p.Spec)).ToArray()),
             ["samples"] = new JsonArray(Enumerable.Range(0, samples.Count).Select(s => (JsonNode?)new JsonObject
@@ -237,28 +259,39 @@ sealed class Predictor : IDisposable
     public required string Spec { get; init; }
     IDepthPrior? prior;
     BetterDepthPipeline? pipe;
+    bool pipelinePrior;
 
-    public static Predictor Create(string spec)
+    public static Predictor Create(string spec, int seed, int? processingResolution)
     {
         if (spec == "ramp") return new Predictor { Spec = spec };
-        if (spec.StartsWith("refined:", StringComparison.Ordinal))
+        var refinedPrefix = spec.StartsWith("refined:", StringComparison.Ordinal) ? "refined:"
+            : spec.StartsWith("prior-of:", StringComparison.Ordinal) ? "prior-of:" : null;
+        if (refinedPrefix is not null)
         {
-            var rest = spec["refined:".Length..];
+            var rest = spec[refinedPrefix.Length..];
             var at = rest.IndexOf('@');
             var folder = at < 0 ? rest : rest[..at];
             var priorSpec = at < 0 ? null : rest[(at + 1)..];
-            if (folder.Length == 0) throw new ArgumentException($"predictor '{spec}': expected refined:FOLDER[@PRIORSPEC]");
+            if (folder.Length == 0) throw new ArgumentException($"predictor '{spec}': expected {refinedPrefix}FOLDER[@PRIORSPEC]");
             if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"predictor '{spec}': refiner folder not found: {folder}");
             TorchDevice.ConfigureThreads();
-            // `betterdepth predict`'s defaults: the folder's own (refiner.json), seed 0, on the CPU
-            return new Predictor { Spec = spec, pipe = BetterDepthPipeline.FromPretrained(folder, new PipelineOptions { Prior = priorSpec, Seed = 0 }) };
+            // `betterdepth predict`'s defaults: the folder's own (refiner.json), on the CPU
+            return new Predictor
+            {
+                Spec = spec, pipe = BetterDepthPipeline.FromPretrained(folder, new PipelineOptions { Prior = priorSpec, Seed = seed, ProcessingResolution = processingResolution }),
+                pipelinePrior = refinedPrefix == "prior-of:",
+            };
         }
         return new Predictor { Spec = spec, prior = PriorRegistry.Create(spec) };
     }
 
     public DepthMap Predict(RgbImage image, Sample sample)
     {
-        if (pipe is not null) return pipe.Refine(image, sample.RgbPath).Refined;
+        if (pipe is not null)
+        {
+            var result = pipe.Refine(image, sample.RgbPath);
+            return pipelinePrior ? result.Prior : result.Refined;
+        }
         if (prior is not null) return prior.Predict(image, sample.RgbPath);
         // ramp: 0 on the top row, 1 on the bottom row
         var map = new DepthMap(image.Width, image.Height, DepthKind.AffineDisparity);
