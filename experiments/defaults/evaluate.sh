@@ -18,4 +18,4 @@ done
 # Refined and prior maps side by side for the spectrum (the demo's scenes of seed 777).
 ./betterdepth predict "$out/seed777/scenes/rgb" --refiner "$refiner" --prior learned --save-prior --formats npy --output "$out/spectrum" > "$out/spectrum.log" 2>&1
 dotnet run experiments/refiner-spectrum/spectrum.cs -- "$out/spectrum" 4 8 | tee "$out/spectrum.md"
-dotnet run experiments/real-samples/score.cs -- ramp learned refined:$refiner --json "$out/real-samples.json" | tee "$out/real-samples.md"
+dotnet run experiments/real-samples/score.cs -- ramp learned prior-of:$refiner refined:$refiner --json "$out/real-samples.json" | tee "$out/real-samples.md"
