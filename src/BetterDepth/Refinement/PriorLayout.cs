@@ -22,24 +22,25 @@ public static class PriorLayout
         var p = Disparity(prior);
         var r = refined.Values;
         var valid = new bool[r.Length];
-        var weights = new float[r.Length];
         float lo = float.PositiveInfinity, hi = float.NegativeInfinity;
         int count = 0;
         for (int i = 0; i < r.Length; i++)
         {
             if (float.IsFinite(r[i])) { lo = Math.Min(lo, r[i]); hi = Math.Max(hi, r[i]); }
             valid[i] = float.IsFinite(p[i]) && float.IsFinite(r[i]);
-            if (valid[i]) { weights[i] = 1; count++; }
+            if (valid[i]) count++;
         }
         if (count < 2 || !(hi > lo)) return refined; // a flat refined map: no scale to fit
         var (a, b) = LeastSquares.Fit(r, p, valid);
         if (!(Math.Abs(a) > 1e-12)) return refined;
         var residual = new float[r.Length];
-        for (int i = 0; i < r.Length; i++) residual[i] = weights[i] > 0 ? (float)(p[i] - (a * r[i] + b)) : 0f;
+        var weights = new float[r.Length];
+        for (int i = 0; i < r.Length; i++)
+            if (valid[i]) { residual[i] = (float)(p[i] - (a * r[i] + b)); weights[i] = 1; }
         var (smooth, _) = MaskedGaussianBlur.Apply(residual, weights, refined.Width, refined.Height, sigma);
         var fused = new float[r.Length];
         // Kept within the refined map's own range, so the pipeline's [0, 1] output stays in [0, 1].
-        for (int i = 0; i < r.Length; i++) fused[i] = weights[i] > 0 ? Math.Clamp((float)(r[i] + smooth[i] / a), lo, hi) : r[i];
+        for (int i = 0; i < r.Length; i++) fused[i] = valid[i] ? Math.Clamp((float)(r[i] + smooth[i] / a), lo, hi) : r[i];
         return new DepthMap(refined.Width, refined.Height, refined.Kind, fused);
     }
 
