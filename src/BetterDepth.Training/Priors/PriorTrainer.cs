@@ -74,7 +74,8 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                 if (prediction.shape[2] != batch.Disparity.shape[2] || prediction.shape[3] != batch.Disparity.shape[3])
                     prediction = nn.functional.interpolate(prediction, size: [batch.Disparity.shape[2], batch.Disparity.shape[3]],
                         mode: InterpolationMode.Bilinear, align_corners: false);
-                var loss = ScaleShiftInvariantLoss.Compute(prediction, batch.Disparity, batch.Valid, options.GradientWeight);
+                var loss = ScaleShiftInvariantLoss.Compute(prediction, batch.Disparity, batch.Valid, options.GradientWeight,
+                    relativeWeight: options.RelativeWeight);
                 lastLoss = loss.item<float>();
                 if (!double.IsFinite(lastLoss))
                     throw new TrainingDivergedException(

@@ -14,6 +14,8 @@ public sealed record PriorTrainingOptions
     public int Seed { get; init; }
     /// <summary>Weight of MiDaS's gradient-matching term in the loss.</summary>
     public double GradientWeight { get; init; } = 0.5;
+    /// <summary>Weight of the relative disparity error after a least-squares fit (AbsRel's own weighting); 0 is MiDaS's loss.</summary>
+    public double RelativeWeight { get; init; }
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Randomly mirror half the samples left-right (depth layout is mirror-symmetric).</summary>
     public bool HorizontalFlip { get; init; } = true;
@@ -32,6 +34,7 @@ public sealed record PriorTrainingOptions
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentException($"learning rate must be a positive number, got {LearningRate}", nameof(LearningRate));
         if (WarmupSteps < 0) throw new ArgumentException($"warm-up steps must not be negative, got {WarmupSteps}", nameof(WarmupSteps));
         if (!(GradientWeight >= 0)) throw new ArgumentException($"gradient weight must be >= 0, got {GradientWeight}", nameof(GradientWeight));
+        if (!(RelativeWeight >= 0) || !double.IsFinite(RelativeWeight)) throw new ArgumentException($"relative weight must be a number >= 0, got {RelativeWeight}", nameof(RelativeWeight));
         if (CheckpointEvery <= 0) throw new ArgumentException($"checkpoint interval must be positive, got {CheckpointEvery}", nameof(CheckpointEvery));
         Model.Validate();
     }

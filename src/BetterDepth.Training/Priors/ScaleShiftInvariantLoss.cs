@@ -12,6 +12,9 @@ namespace BetterDepth.Training.Priors;
 /// the sign: a prediction that is depth-like instead of disparity-like is penalised, so the output keeps
 /// the disparity orientation (near = large) that downstream code relies on.
 /// Invalid pixels (sky, missing ground truth) take no part anywhere.
+/// An optional third term is the relative disparity error after each image's least-squares fit, which is what
+/// Marigold's evaluation measures: with depth 1/(s p + t), AbsRel is |s p + t - g| / (s p + t). The L1 term weighs an
+/// error in disparity units the same everywhere, so far pixels (small disparity) count little in it and much in AbsRel.
 /// </summary>
 internal static class ScaleShiftInvariantLoss
 {
@@ -23,7 +26,9 @@ internal static class ScaleShiftInvariantLoss
     /// <param name="valid">[B, 1, H, W] boolean or 0/1 mask.</param>
     /// <param name="gradientWeight">Weight of the gradient-matching term (MiDaS uses 0.5; 0 turns it off).</param>
     /// <param name="gradientScales">Number of scales of the gradient term (each halves the resolution).</param>
-    public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4)
+    /// <param name="relativeWeight">Weight of the relative error after the least-squares fit (0, MiDaS's loss, turns it off).</param>
+    public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4,
+        double relativeWeight = 0)
     {
         if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
             throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
@@ -34,13 +39,16 @@ internal static class ScaleShiftInvariantLoss
         var used = (n >= MinValidPixels).to(prediction.dtype);
         var nSafe = n.AtLeast(1);
 
-        var target = Standardize(targetDisparity.to(prediction.dtype), m, nSafe, dims);
+        var targetRaw = targetDisparity.to(prediction.dtype);
+        var target = Standardize(targetRaw, m, nSafe, dims);
         var standardized = Standardize(prediction, m, nSafe, dims);
         var residual = (standardized - target) * m;
 
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
             perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
+        if (relativeWeight > 0)
+            perImage = perImage.Plus(RelativeAfterFit(prediction, targetRaw, m, nSafe, dims).Times(relativeWeight));
         var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
     }
@@ -53,6 +61,26 @@ internal static class ScaleShiftInvariantLoss
         var spread = centred.abs().sum(dims, keepdim: true) / n;
         return centred / spread.AtLeast(1e-8);
     }
+
+    /// <summary>
+    /// Mean |s p + t - g| / g over valid pixels, (s, t) the least-squares fit of p to g (gradients flow through it). The
+    /// target, not the fit, is the denominator so an early, poor fit cannot divide by zero; it is held above 2% of the
+    /// image's mean disparity.
+    /// </summary>
+    static Tensor RelativeAfterFit(Tensor prediction, Tensor target, Tensor m, Tensor n, long[] dims)
+    {
+        var meanP = (prediction * m).sum(dims, keepdim: true) / n;
+        var meanT = (target * m).sum(dims, keepdim: true) / n;
+        var cp = (prediction - meanP) * m;
+        var ct = (target - meanT) * m;
+        var scale = (cp * ct).sum(dims, keepdim: true) / (cp * cp).sum(dims, keepdim: true).AtLeast(1e-12);
+        var fitted = cp * scale + meanT;
+        var denominator = maximum(target, meanT.Times(RelativeFloor).AtLeast(1e-8));
+        return ((fitted - target).abs() / denominator * m).sum(dims, keepdim: true) / n;
+    }
+
+    /// <summary>Smallest denominator of the relative term, as a fraction of the image's mean target disparity.</summary>
+    const double RelativeFloor = 0.02;
 
     /// <summary>MiDaS gradient matching: L1 of the residual's x and y differences at several scales, per image.</summary>
     static Tensor GradientMatching(Tensor residual, Tensor m, int scales, Tensor n)

@@ -69,4 +69,36 @@ public class ScaleShiftInvariantLossTests
         var (target, mask) = Target();
         Assert.Throws<ArgumentException>(() => ScaleShiftInvariantLoss.Compute(zeros(2, 1, 24, 16), target, mask));
     }
+
+    [Fact]
+    public void RelativeTermIsZeroForAnAffinePrediction()
+    {
+        var (target, mask) = Target();
+        using var loss = ScaleShiftInvariantLoss.Compute(target.Times(0.3).Plus(2), target, mask, relativeWeight: 1);
+        Assert.InRange(loss.item<float>(), 0, 1e-4);
+    }
+
+    [Fact]
+    public void RelativeTermWeighsFarPixelsMore()
+    {
+        // The same disparity error costs the L1 term the same anywhere; the relative term charges it where disparity is small.
+        var target = ones(1, 1, 8, 8);
+        target[0, 0, .., ..4] = tensor(0.2f);
+        var mask = ones(1, 1, 8, 8, dtype: ScalarType.Bool);
+        var far = target.clone(); far[0, 0, 0, 0] = tensor(0.3f);
+        var near = target.clone(); near[0, 0, 0, 7] = tensor(1.1f);
+        float Extra(Tensor p) => ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0, relativeWeight: 1).item<float>()
+                                 - ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0).item<float>();
+        Assert.True(Extra(far) > 2 * Extra(near), $"far {Extra(far)}, near {Extra(near)}");
+    }
+
+    [Fact]
+    public void RelativeTermLeavesInvalidPixelsOut()
+    {
+        var (target, mask) = Target();
+        var prediction = rand([2, 1, 24, 32], generator: new Generator(5));
+        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: 1).item<float>();
+        var b = ScaleShiftInvariantLoss.Compute(where(mask, prediction, prediction.Plus(1000)), where(mask, target, zeros_like(target)), mask, relativeWeight: 1).item<float>();
+        Assert.Equal(a, b, 4);
+    }
 }
