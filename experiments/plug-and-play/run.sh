@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Plug-and-play (paper, Table 3 in spirit): the shipped refiner on a prior it was never trained with. The other prior is
-# the previous default prior (the same architecture after 3000 of the current prior's 9000 steps, trained with its own
-# cosine schedule; models/prior-cnn at commit bd8e61e), a weaker network with different errors. Same held-out sets as
+# the previous default prior (stage 1: the same architecture after 9000 of the current prior's 20,000 steps, before the
+# desk scenes; models/prior-cnn at commit 5974a8f), a weaker network with different errors. Same held-out sets as
 # experiments/defaults/evaluate.sh.
 # Usage (repository root): experiments/plug-and-play/run.sh [OUT=runs/plug-and-play]
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/../.."
 out=${1:-runs/plug-and-play}
 mkdir -p "$out"
 other="$out/prior-previous.safetensors"
-[ -f "$other" ] || git show bd8e61e:models/prior-cnn/prior.safetensors > "$other"
+[ -f "$other" ] || git show 5974a8f:models/prior-cnn/prior.safetensors > "$other"
 ./betterdepth info > /dev/null   # setup + build once
 for seed in 777 888; do
   ./betterdepth demo --count 100 --seed "$seed" --prior "learned:$other" -o "$out/seed$seed" > "$out/seed$seed.log" 2>&1 \
