@@ -40,39 +40,37 @@ internal static class ScaleShiftInvariantLoss
         var nSafe = n.AtLeast(1);
 
         var targetRaw = targetDisparity.to(prediction.dtype);
-        var target = Standardize(targetRaw, m, nSafe, dims);
-        var standardized = Standardize(prediction, m, nSafe, dims);
-        var residual = (standardized - target) * m;
+        var (centredTarget, meanTarget) = Centre(targetRaw, m, nSafe, dims);
+        var (centredPrediction, _) = Centre(prediction, m, nSafe, dims);
+        var residual = (UnitDeviation(centredPrediction, nSafe, dims) - UnitDeviation(centredTarget, nSafe, dims)) * m;
 
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
             perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
         if (relativeWeight > 0)
-            perImage = perImage.Plus(RelativeAfterFit(prediction, targetRaw, m, nSafe, dims).Times(relativeWeight));
+            perImage = perImage.Plus(RelativeAfterFit(centredPrediction, centredTarget, meanTarget, targetRaw, m, nSafe, dims).Times(relativeWeight));
         var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Zero mean, unit mean absolute deviation over valid pixels, per image; zero where invalid.</summary>
-    static Tensor Standardize(Tensor t, Tensor m, Tensor n, long[] dims)
+    /// <summary>t minus its mean over valid pixels, per image, zero where invalid; and that mean.</summary>
+    static (Tensor Centred, Tensor Mean) Centre(Tensor t, Tensor m, Tensor n, long[] dims)
     {
         var mean = (t * m).sum(dims, keepdim: true) / n;
-        var centred = (t - mean) * m;
-        var spread = centred.abs().sum(dims, keepdim: true) / n;
-        return centred / spread.AtLeast(1e-8);
+        return ((t - mean) * m, mean);
     }
 
+    /// <summary>A centred map scaled to unit mean absolute deviation over valid pixels, per image.</summary>
+    static Tensor UnitDeviation(Tensor centred, Tensor n, long[] dims) =>
+        centred / (centred.abs().sum(dims, keepdim: true) / n).AtLeast(1e-8);
+
     /// <summary>
-    /// Mean |s p + t - g| / g over valid pixels, (s, t) the least-squares fit of p to g (gradients flow through it). The
-    /// target, not the fit, is the denominator so an early, poor fit cannot divide by zero; it is held above 2% of the
-    /// image's mean disparity.
+    /// Mean |s p + t - g| / g over valid pixels, (s, t) the least-squares fit of p to g (gradients flow through it), from
+    /// the centred maps cp, ct and the target's mean. The target, not the fit, is the denominator so an early, poor fit
+    /// cannot divide by zero; it is held above 2% of the image's mean disparity.
     /// </summary>
-    static Tensor RelativeAfterFit(Tensor prediction, Tensor target, Tensor m, Tensor n, long[] dims)
+    static Tensor RelativeAfterFit(Tensor cp, Tensor ct, Tensor meanT, Tensor target, Tensor m, Tensor n, long[] dims)
     {
-        var meanP = (prediction * m).sum(dims, keepdim: true) / n;
-        var meanT = (target * m).sum(dims, keepdim: true) / n;
-        var cp = (prediction - meanP) * m;
-        var ct = (target - meanT) * m;
         var scale = (cp * ct).sum(dims, keepdim: true) / (cp * cp).sum(dims, keepdim: true).AtLeast(1e-12);
         var fitted = cp * scale + meanT;
         var denominator = maximum(target, meanT.Times(RelativeFloor).AtLeast(1e-8));
