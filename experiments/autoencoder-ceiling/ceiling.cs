@@ -1,8 +1,9 @@
 #:project ../../src/BetterDepth/BetterDepth.csproj
+#:project ../../src/BetterDepth.Training/BetterDepth.Training.csproj
 #:property JsonSerializerIsReflectionEnabledByDefault=true
 #:property PublishAot=false
 // What the frozen autoencoder alone allows: each ground-truth depth map of a synthetic set, as normalised disparity in
-// three identical channels (how the refiner's labels are encoded), through TAEF2's encoder and decoder, written as a
+// three identical channels (the refiner's own labels, TrainingTargets.Label), through TAEF2's encoder and decoder, written as a
 // prediction. Scoring these with `eval --detail` bounds what any refiner over these latents can reach on the boundary
 // metrics: a refined map cannot keep an edge the decoder cannot draw.
 // Usage (repository root):
@@ -10,9 +11,9 @@
 //   ./betterdepth eval --dataset runs/heldout-a/dataset.json --predictions OUT/pred --detail -o OUT/eval
 using BetterDepth;
 using BetterDepth.Diffusion;
-using BetterDepth.Geometry;
 using BetterDepth.Imaging;
 using BetterDepth.Refinement;
+using BetterDepth.Training;
 using static TorchSharp.torch;
 
 if (args.Length != 2) { Console.Error.WriteLine("usage: ceiling.cs SYNTH-DATASET-FOLDER OUTPUT-FOLDER"); return 2; }
@@ -26,11 +27,7 @@ foreach (var file in files)
 {
     using var scope = NewDisposeScope();
     var depth = DepthFile.ReadNpy(file, DepthKind.Depth);
-    var disparity = new float[depth.PixelCount];
-    var valid = new bool[depth.PixelCount];
-    for (int i = 0; i < disparity.Length; i++)
-        if (depth.Values[i] > 0 && float.IsFinite(depth.Values[i])) { valid[i] = true; disparity[i] = 1f / depth.Values[i]; }
-    var label = QuantileNormalization.Normalize(new DepthMap(depth.Width, depth.Height, DepthKind.Disparity, disparity), valid).normalized;
+    var label = TrainingTargets.Label(depth, Enumerable.Repeat(true, depth.PixelCount).ToArray());
     using var input = TensorConversions.ToTensor(label, CPU);
     var decoded = autoencoder.DecodeDepth(autoencoder.EncodeDepth(input)).clamp(-1, 1).add(1.0).mul(0.5);
     Npy.WriteFloat32(Path.Combine(output, Path.GetFileName(file)), decoded.flatten().data<float>().ToArray(), depth.Height, depth.Width);

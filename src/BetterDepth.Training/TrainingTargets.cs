@@ -37,18 +37,8 @@ public static class TrainingTargets
         if (!gtDepth.SameSizeAs(priorDisparity) || image.Width != gtDepth.Width || image.Height != gtDepth.Height || valid.Length != gtDepth.PixelCount)
             throw new ArgumentException($"image {image.Width}x{image.Height}, ground truth {gtDepth.Width}x{gtDepth.Height}, prior {priorDisparity.Width}x{priorDisparity.Height} and mask ({valid.Length}) must agree");
 
-        // 1. Label: ground truth -> disparity -> 2%/98% quantiles to [-1, 1]; no ground truth = far.
-        var usable = new bool[valid.Length];
-        var disparity = new float[valid.Length];
-        int count = 0;
-        for (int i = 0; i < usable.Length; i++)
-        {
-            float d = gtDepth.Values[i];
-            if (valid[i] && d > 0 && float.IsFinite(d)) { usable[i] = true; disparity[i] = 1f / d; count++; }
-        }
-        if (count < 2) throw new ArgumentException("the sample has fewer than two valid ground-truth pixels");
-        var (target, low, high) = QuantileNormalization.Normalize(new DepthMap(gtDepth.Width, gtDepth.Height, DepthKind.Disparity, disparity), usable);
-        SetWhereInvalid(target.Values, usable, -1f);
+        // 1. Label.
+        var (target, usable, disparity, low, high) = LabelOf(gtDepth, valid);
 
         // 2. Condition: global pre-alignment to the label, or (ablation) the prior's own normalisation as at test time.
         DepthMap condition;
@@ -74,6 +64,35 @@ public static class TrainingTargets
             : (bool[])usable.Clone();
         for (int i = 0; i < lossMask.Length; i++) lossMask[i] &= usable[i];
         return new PreparedSample(image, target, condition, usable, lossMask);
+    }
+
+    /// <summary>
+    /// Step 1 alone: the label a refiner learns for metric ground truth <paramref name="gtDepth"/> (see
+    /// <see cref="PreparedSample.Target"/>), for measuring what the labels themselves allow.
+    /// </summary>
+    public static DepthMap Label(DepthMap gtDepth, bool[] valid)
+    {
+        if (gtDepth.Kind != DepthKind.Depth) throw new ArgumentException($"ground truth must be metric depth, got {gtDepth.Kind}");
+        MapChecks.SameLength(gtDepth.PixelCount, valid.Length, nameof(valid), "valid mask");
+        return LabelOf(gtDepth, valid).Target;
+    }
+
+    /// <summary>Ground truth -> disparity -> 2%/98% quantiles to [-1, 1]; no ground truth = far. Also the usable pixels,
+    /// the disparity and the values that went to -1 and +1, which pre-alignment fits against.</summary>
+    static (DepthMap Target, bool[] Usable, float[] Disparity, double Low, double High) LabelOf(DepthMap gtDepth, bool[] valid)
+    {
+        var usable = new bool[valid.Length];
+        var disparity = new float[valid.Length];
+        int count = 0;
+        for (int i = 0; i < usable.Length; i++)
+        {
+            float d = gtDepth.Values[i];
+            if (valid[i] && d > 0 && float.IsFinite(d)) { usable[i] = true; disparity[i] = 1f / d; count++; }
+        }
+        if (count < 2) throw new ArgumentException("the sample has fewer than two valid ground-truth pixels");
+        var (target, low, high) = QuantileNormalization.Normalize(new DepthMap(gtDepth.Width, gtDepth.Height, DepthKind.Disparity, disparity), usable);
+        SetWhereInvalid(target.Values, usable, -1f);
+        return (target, usable, disparity, low, high);
     }
 
     static void SetWhereInvalid(float[] values, bool[] valid, float value)
