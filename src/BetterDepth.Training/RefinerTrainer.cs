@@ -152,18 +152,24 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
     public static IReadOnlyList<Parameter> TrainableParameters(RefinerModel model) =>
         [.. model.Unet.parameters(), .. model.Context.parameters().Where(p => p.requires_grad)];
 
-    JsonObject TrainingInfo(int iterations) => new()
+    JsonObject TrainingInfo(int iterations)
     {
-        ["iterations"] = iterations,
-        ["prior"] = config.Prior,
-        ["model"] = config.Model,
-        ["global_pre_alignment"] = config.GlobalPreAlignment,
-        ["local_patch_masking"] = config.LocalPatchMasking,
-        ["patch_size"] = config.PatchSize,
-        ["eta"] = config.Eta,
-        ["samples"] = data.Count,
-        ["resolution"] = $"{data.Width}x{data.Height}",
-        ["seed"] = config.Seed,
-        ["ema"] = config.EmaDecay is not null,
-    };
+        var info = new JsonObject
+        {
+            ["iterations"] = iterations,
+            ["prior"] = config.Prior,
+            ["model"] = config.Model,
+            ["global_pre_alignment"] = config.GlobalPreAlignment,
+            ["local_patch_masking"] = config.LocalPatchMasking,
+            ["patch_size"] = config.PatchSize,
+            ["eta"] = config.Eta,
+            ["samples"] = data.Count,
+            ["resolution"] = $"{data.Width}x{data.Height}",
+            ["seed"] = config.Seed,
+            ["ema"] = config.EmaDecay is not null,
+        };
+        // A fine-tuned refiner says where it started; its iteration count is the fine-tune's alone.
+        if (config.InitFrom is not null) info["init_from"] = config.InitFrom;
+        return info;
+    }
 }

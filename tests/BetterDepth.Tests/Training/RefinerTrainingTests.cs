@@ -162,6 +162,8 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
         RefinerTraining.Run(runs.Config(init, iterations: 1, name: "init-kept.json"), kept, false, null, CancellationToken.None);
         using (var trained = RefinerModel.Load(Path.Combine(kept, RefinerTrainer.FinalName), CPU))
             Assert.Equal(SchedulerConfig.MarigoldV1_0, trained.Scheduler);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(kept, RefinerTrainer.FinalName, "refiner.json")))!;
+        Assert.Equal(start.Replace("\\", "/"), manifest["training"]?["init_from"]?.GetValue<string>());
 
         var replaced = runs.NewRun("init-replaced");
         RefinerTraining.Run(runs.Config(init + ", \"scheduler\": \"marigold-v1.1\"", iterations: 1, name: "init-replaced.json"), replaced, false, null, CancellationToken.None);
