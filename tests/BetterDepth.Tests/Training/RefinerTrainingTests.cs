@@ -162,7 +162,7 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
         RefinerTraining.Run(runs.Config(init, iterations: 1, name: "init-kept.json"), kept, false, null, CancellationToken.None);
         using (var trained = RefinerModel.Load(Path.Combine(kept, RefinerTrainer.FinalName), CPU))
             Assert.Equal(SchedulerConfig.MarigoldV1_0, trained.Scheduler);
-        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(kept, RefinerTrainer.FinalName, "refiner.json")))!;
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(kept, RefinerTrainer.FinalName, RefinerModel.ManifestName)))!;
         Assert.Equal(start.Replace("\\", "/"), manifest["training"]?["init_from"]?.GetValue<string>());
 
         var replaced = runs.NewRun("init-replaced");
