@@ -26,7 +26,10 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
         var size = ProcessingSize.For(image.Width, image.Height, options.ProcessingResolution, refiner.Autoencoder.DownscaleFactor);
 
         var resized = timings.Time("resize", () => Resampling.Resize(image, size.Width, size.Height, ResizeFilter.Bilinear, antialias: true));
-        var priorDepth = timings.Time("prior", () => prior.Predict(resized, imageKey, ct));
+        // The prior sees the original photo, at its own working resolution (as Depth Anything would), not the
+        // processing-size copy: resampling twice blurs wide images, whose short side the copy has already shrunk.
+        var priorOutput = timings.Time("prior", () => prior.Predict(image, imageKey, ct));
+        var priorDepth = timings.Time("resize", () => ResizeTo(priorOutput, size.Width, size.Height));
         Advance();
         var condition = timings.Time("condition", () => DepthCondition.FromPrior(priorDepth));
         ct.ThrowIfCancellationRequested();
@@ -90,7 +93,7 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
 
         return timings.Time("resize back", () => new RefinementResult(
             ResizeBack(refined, image),
-            ResizeBack(priorDepth, image),
+            priorOutput,
             uncertainty is null ? null : ResizeBack(uncertainty, image),
             timings,
             image));
@@ -103,8 +106,8 @@ public sealed class RefinementPipeline(IDepthPrior prior, RefinerModel refiner, 
         return nn.functional.pad(x, [0, size.PaddedWidth - size.Width, 0, size.PaddedHeight - size.Height], PaddingModes.Replicate);
     }
 
-    static DepthMap ResizeBack(DepthMap map, RgbImage original) =>
-        map.Width == original.Width && map.Height == original.Height
-            ? map
-            : Resampling.Resize(map, original.Width, original.Height, ResizeFilter.Bilinear, antialias: true);
+    static DepthMap ResizeBack(DepthMap map, RgbImage original) => ResizeTo(map, original.Width, original.Height);
+
+    static DepthMap ResizeTo(DepthMap map, int width, int height) =>
+        map.Width == width && map.Height == height ? map : Resampling.Resize(map, width, height, ResizeFilter.Bilinear, antialias: true);
 }

@@ -47,9 +47,9 @@ public class RefinementPipelineTests : IClassFixture<RefinementPipelineTests.Mod
         Assert.Equal(DepthKind.AffineDisparity, result.Refined.Kind);
         Assert.All(result.Refined.Values, v => Assert.InRange(v, 0f, 1f));
         Assert.Null(result.Uncertainty);
-        // The prior runs once, at the processing size (long side = processing resolution when set).
-        var expected = processingRes == 0 ? (width, height) : (21, 13);
-        Assert.Equal([expected], prior.Calls);
+        // The prior runs once, on the original image whatever the processing size, and its map is returned as it made it.
+        Assert.Equal([(width, height)], prior.Calls);
+        Assert.Equal(new RefinementTestModels.RampPrior().Predict(RefinementTestModels.Image(width, height)).Values, result.Prior.Values);
     }
 
     [Fact]
