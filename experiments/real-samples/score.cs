@@ -17,9 +17,9 @@
 //   PRIORSPEC                  anything PriorRegistry.Create accepts (learned:models/prior-cnn/prior.safetensors, an .onnx, ...), run on the RGB image
 //   refined:FOLDER[@PRIORSPEC] BetterDepthPipeline over the refiner FOLDER and that prior (default: the one its refiner.json names),
 //                              with its refiner.json's defaults as `betterdepth predict` (models/refiner: 2 DDIM steps, 1 member, 256 px), on the CPU
-//   prior-of:FOLDER[@PRIORSPEC] the prior map that refined:FOLDER[@PRIORSPEC] refines (the pipeline runs the prior at the
-//                              processing resolution, not at the input's size, so it differs from PRIORSPEC on its own)
-//   --processing-res R         the refiners' processing resolution (long side; default: the refiner's own, 256 for models/refiner)
+//   prior-of:FOLDER[@PRIORSPEC] the prior map that refined:FOLDER[@PRIORSPEC] refines, as the pipeline returns it (the
+//                              prior's own map on the original image, so since commit 63fc6bb equal to PRIORSPEC on its own)
+//   --processing-res R         the refiners' processing resolution (long side of a 4:3 frame; default: the refiner's own, 256 for models/refiner)
 //   --seed S                   the refiners' noise seed (default 0, as `betterdepth predict`); one image per sample makes a
 //                              single seed's difference to the prior partly noise, so compare over several
 //

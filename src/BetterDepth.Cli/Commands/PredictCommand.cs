@@ -25,7 +25,7 @@ public static class PredictCommand
         var steps = new Option<int?>("--steps") { Description = "DDIM steps (default: the refiner's, else 2)" };
         var ensemble = new Option<int?>("--ensemble") { Description = "Ensemble members (default: the refiner's, else 1)" };
         var reduce = ChoiceOption.ForEnum("--reduce", "Ensemble reduction", EnsembleReduction.Median);
-        var res = new Option<int?>("--processing-res") { Description = "Long side at which prior and refiner run (0 = input size; default: the refiner's, else its training resolution, else 768)" };
+        var res = new Option<int?>("--processing-res") { Description = "Long side at which the refiner runs; frames more elongated than 4:3 keep a 4:3 frame's pixel count (0 = input size; default: the refiner's, else its training resolution, else 768)" };
         var layout = new Option<double?>("--prior-layout-sigma") { Description = "Take the refined map's layout below this Gaussian sigma (pixels at the processing resolution) from the prior; 0 = the refiner's output as is (default: the refiner's, else 0)" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial noise", DefaultValueFactory = _ => 0 };
         var batch = new Option<int>("--batch-size") { Description = "Ensemble members per U-Net batch (0 = all)", DefaultValueFactory = _ => 0 };

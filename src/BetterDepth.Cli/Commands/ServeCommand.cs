@@ -15,7 +15,7 @@ public static class ServeCommand
         var refinerPath = new Option<string?>("--refiner") { Description = "Refiner folder (diffusers layout + refiner.json; default: models/refiner)" };
         var steps = new Option<int?>("--steps") { Description = "Default DDIM steps, which the page can change (default: the refiner's, else 2)" };
         var ensemble = new Option<int?>("--ensemble") { Description = "Default ensemble members (default: the refiner's, else 1)" };
-        var res = new Option<int?>("--processing-res") { Description = "Default long side at which prior and refiner run (default: the refiner's, else its training resolution, else 768)" };
+        var res = new Option<int?>("--processing-res") { Description = "Default long side at which the refiner runs; frames more elongated than 4:3 keep a 4:3 frame's pixel count (default: the refiner's, else its training resolution, else 768)" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var urls = new Option<string>("--urls") { Description = "Addresses to listen on, separated by ';' (loopback by default; 0.0.0.0 exposes the server to the network)", DefaultValueFactory = _ => "http://127.0.0.1:5000" };
         var maxUpload = new Option<double>("--max-upload-mb") { Description = "Largest upload accepted, in MB", DefaultValueFactory = _ => 20 };

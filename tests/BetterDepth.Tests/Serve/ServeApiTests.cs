@@ -266,7 +266,7 @@ public class ServeApiTests
     {
         var prior = new TestPrior();
         prior.Hold();
-        await using var server = await ServeTestServer.StartAsync(s => s with { ClientTimeout = TimeSpan.FromSeconds(6), ResultLifetime = TimeSpan.FromSeconds(3) }, prior);
+        await using var server = await ServeTestServer.StartAsync(s => s with { ClientTimeout = TimeSpan.FromSeconds(6), ResultLifetime = TimeSpan.FromSeconds(10) }, prior);
         var png = ServeTestServer.SmallPng();
         var blocker = await server.SubmitAsync(png, ("steps", "1"));
         var forgotten = await server.SubmitAsync(png, ("steps", "1"));
@@ -286,6 +286,7 @@ public class ServeApiTests
         Assert.Contains("client left", status.GetProperty("error").GetString());
         Assert.Equal("running", (await server.StatusAsync(blocker)).GetProperty("status").GetString());
         prior.Release();
+        // The lifetime leaves a loaded machine time to see the result and its files before they expire.
         await server.WaitForAsync(blocker, "done");
         var folder = Path.Combine(server.Host.Queue.WorkFolder, blocker);
         Assert.True(File.Exists(Path.Combine(folder, "refined.npy")));
@@ -296,7 +297,7 @@ public class ServeApiTests
         {
             using var poll = await server.Client.GetAsync($"/api/jobs/{blocker}");
             if (poll.StatusCode == HttpStatusCode.NotFound) break;
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), "the result never expired");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), "the result never expired");
             await Task.Delay(200);
         }
         Assert.False(Directory.Exists(folder));
