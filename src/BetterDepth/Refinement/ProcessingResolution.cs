@@ -18,17 +18,17 @@ internal readonly record struct ProcessingSize(int Width, int Height, int Padded
         int w = width, h = height;
         if (processingResolution > 0)
         {
-            double longSide = (double)processingResolution / Math.Max(width, height);
-            double fourThreeArea = Math.Sqrt(TrainedFrameArea * processingResolution * processingResolution / ((double)width * height));
-            double scale = Math.Max(longSide, fourThreeArea);
+            double byLongSide = (double)processingResolution / Math.Max(width, height);
+            double byPixelCount = processingResolution * Math.Sqrt(FourThreeFrameArea / ((double)width * height));
+            double scale = Math.Max(byLongSide, byPixelCount);
             w = Math.Max(1, (int)Math.Round(width * scale));
             h = Math.Max(1, (int)Math.Round(height * scale));
         }
         return new ProcessingSize(w, h, RoundUp(w, multipleOf), RoundUp(h, multipleOf));
     }
 
-    /// <summary>Pixels of the 4:3 frame whose long side is 1.</summary>
-    const double TrainedFrameArea = 3.0 / 4.0;
+    /// <summary>The area of the 4:3 frame whose long side is 1.</summary>
+    const double FourThreeFrameArea = 3.0 / 4.0;
 
     static int RoundUp(int v, int m) => (v + m - 1) / m * m;
 }
