@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# The paper's tables with the generation-2 defaults: a second training seed, the ablation in the paper's order (image
-# only, + depth conditioning, + global pre-alignment; the full recipe is the shipped refiner) and the 400-scene run.
-# Each is configs/train/default.json with one setting changed (configs/train/gen2/), about 35 minutes of training on
-# 2 cores, then both held-out sets of experiments/defaults/evaluate.sh. Resumable: rerun after any interruption; a
-# finished run is not retrained.
+# The paper's tables with the generation-2 defaults and the shipped prior: the ablation in the paper's order (image only,
+# + depth conditioning, + global pre-alignment, + local patch masking = "full", configs/train/default.json), a second
+# training seed of the full recipe and the 400-scene run. Each of configs/train/gen2/ is default.json with one setting
+# changed; about 35 minutes of training each on 2 cores, then both held-out sets of experiments/defaults/evaluate.sh.
+# Resumable: rerun after any interruption; a finished run is not retrained.
 # Usage (repository root): experiments/gen2/run.sh [NAME...]   (default: all, in this order)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-names=("$@"); [ ${#names[@]} -gt 0 ] || names=(seed8 image-only depth-conditioning pre-alignment full-400)
+names=("$@"); [ ${#names[@]} -gt 0 ] || names=(image-only depth-conditioning pre-alignment full seed8 full-400)
 ./betterdepth info > /dev/null   # setup + build once
+mkdir -p runs/gen2
 for name in "${names[@]}"; do
   run="runs/gen2/$name"
+  config="configs/train/gen2/$name.json"; [ "$name" = full ] && config=configs/train/default.json
   if [ ! -f "$run/final/refiner.json" ]; then
     resume=(); [ -d "$run/checkpoint" ] && resume=(--resume)
     echo "train $name: start $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg) ${resume[*]}" | tee -a runs/gen2.times
-    ./betterdepth train --config "configs/train/gen2/$name.json" -o "$run" "${resume[@]}" > "$run.log" 2>&1 || { tail -n 5 "$run.log"; exit 1; }
+    ./betterdepth train --config "$config" -o "$run" "${resume[@]}" > "$run.log" 2>&1 || { tail -n 5 "$run.log"; exit 1; }
     echo "train $name: end $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a runs/gen2.times
   fi
   for seed in 777 888; do
