@@ -9,7 +9,7 @@ namespace BetterDepth.Training.Onnx;
 /// Writes a <see cref="PriorCnn"/> and its weights as an ONNX model (opset 17) that ONNX Runtime runs without
 /// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 32),
 /// output <c>disparity</c> [batch, 1, height, width]. The graph mirrors <see cref="PriorCnn.forward"/> op by op;
-/// GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), and
+/// residual blocks are Add nodes; GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), and
 /// every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 32.
 /// </summary>
 public static class PriorCnnOnnxExport
@@ -74,9 +74,9 @@ public static class PriorCnnOnnxExport
             var e5 = Block("enc5", e4, stride: 2);
             var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e5]);
             var g = Silu("context_silu", Conv("context", pooled, stride: 1, padding: 0));
-            e5 = Builder.Add("context_add", "Add", [e5, g]);
-            var d = Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1);
-            d = Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1);
+            e5 = Residual("res32", Builder.Add("context_add", "Add", [e5, g]));
+            var d = Residual("res16", Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1));
+            d = Residual("res8", Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1));
             d = Block("dec2", Builder.Add("dec2_concat", "Concat", [Up("dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
             var head = Up("head_up2", Up("head_up1", Conv("head", d, stride: 1, padding: 1)));
             return Builder.Add(OutputName, "Softplus", [head]);
@@ -87,6 +87,17 @@ public static class PriorCnnOnnxExport
         {
             var h = Silu($"{prefix}_silu1", GroupNorm($"{prefix}.norm1", Conv($"{prefix}.conv1", x, stride, padding: 1)));
             return Silu($"{prefix}_silu2", GroupNorm($"{prefix}.norm2", Conv($"{prefix}.conv2", h, stride: 1, padding: 1)));
+        }
+
+        /// <summary>The level's <see cref="ResidualBlock"/>s: x + GroupNorm(Conv(SiLU(GroupNorm(Conv(x))))) each.</summary>
+        string Residual(string prefix, string x)
+        {
+            for (int i = 0; i < model.Config.ResidualBlocks; i++)
+            {
+                var h = Silu($"{prefix}.{i}_silu", GroupNorm($"{prefix}.{i}.norm1", Conv($"{prefix}.{i}.conv1", x, stride: 1, padding: 1)));
+                x = Builder.Add($"{prefix}.{i}_add", "Add", [x, GroupNorm($"{prefix}.{i}.norm2", Conv($"{prefix}.{i}.conv2", h, stride: 1, padding: 1))]);
+            }
+            return x;
         }
 
         /// <summary>Conv with the module's weight (and bias, if it has one); the kernel size comes from the weight's shape.</summary>

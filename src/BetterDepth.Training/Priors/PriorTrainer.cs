@@ -100,26 +100,32 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     void CheckCompatible(PriorTrainingState state, string outDir)
     {
         var m = options.Model;
-        if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height)
-            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is a {state.BaseChannels}-channel network at {state.Width}x{state.Height}, " +
-                                        $"this run asks for {m.BaseChannels} channels at {m.Width}x{m.Height}");
+        if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height || state.ResidualBlocks != m.ResidualBlocks)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is {Describe(new PriorCnnConfig(state.BaseChannels, state.Width, state.Height, state.ResidualBlocks))}, " +
+                                        $"this run asks for {Describe(m)}");
         if (state.Seed != options.Seed)
             throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with seed {state.Seed}, this run has {options.Seed}");
     }
 
-    /// <summary>The --init network, which must be the one this run trains: the same channels and working size.</summary>
+    /// <summary>
+    /// The --init network: the one this run trains (same channels and working size), or one with fewer residual blocks
+    /// per level, which is deepened with identity blocks (<see cref="PriorCnn.Deepened"/>).
+    /// </summary>
     PriorCnn LoadInit(string path)
     {
         var model = PriorWeights.Load(path);
-        if (model.Config != options.Model)
+        var c = model.Config;
+        if (c == options.Model) return model;
+        if (c with { ResidualBlocks = options.Model.ResidualBlocks } == options.Model && c.ResidualBlocks < options.Model.ResidualBlocks)
         {
-            var c = model.Config;
-            model.Dispose();
-            throw new InvalidFileException(path, $"--init weights are a {c.BaseChannels}-channel network at {c.Width}x{c.Height}, " +
-                                                 $"this run asks for {options.Model.BaseChannels} channels at {options.Model.Width}x{options.Model.Height}");
+            using (model) return model.Deepened(options.Model.ResidualBlocks);
         }
-        return model;
+        model.Dispose();
+        throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(options.Model)}");
     }
+
+    static string Describe(PriorCnnConfig c) =>
+        $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "");
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)
     {
@@ -129,7 +135,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
             PriorWeights.Save(model, Path.Combine(temp, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
             optimizer.save_state_dict(Path.Combine(temp, OptimizerFile));
             new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
-                options.BatchSize, options.LearningRate, options.Steps).Save(temp);
+                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks).Save(temp);
         });
         // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
         AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, WeightsFile)));

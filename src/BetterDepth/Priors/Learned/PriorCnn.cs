@@ -1,4 +1,5 @@
 using BetterDepth.Compute;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,13 +12,15 @@ namespace BetterDepth.Priors.Learned;
 /// network the whole-image layout; the decoder climbs back with skips from 1/16, 1/8 and 1/4 and predicts at
 /// quarter resolution, upsampled bilinearly. Like DPT and Depth Anything (whose heads see 1/14 to 1/4 features)
 /// it gets the layout right and blurs thin structures and occlusion edges over a few pixels: the detail the
-/// diffusion refiner is there to restore.
+/// diffusion refiner is there to restore. Optional residual blocks after the context (1/32), dec4 (1/16) and dec3
+/// (1/8) deepen the levels that decide the layout; they start as the identity, so they can be added to trained weights.
 /// </summary>
 public sealed class PriorCnn : nn.Module<Tensor, Tensor>
 {
     readonly ConvBlock enc1, enc2, enc3, enc4, enc5;
     readonly Conv2d context;
     readonly ConvBlock dec4, dec3, dec2;
+    readonly ModuleList<ResidualBlock> res32, res16, res8;
     readonly Conv2d head;
 
     public PriorCnnConfig Config { get; }
@@ -37,6 +40,9 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         dec3 = new ConvBlock(8 * c + 4 * c, 4 * c);     // 1/8
         dec2 = new ConvBlock(4 * c + 2 * c, 2 * c);     // 1/4
         head = nn.Conv2d(2 * c, 1, 3, padding: 1);
+        res32 = Residual(8 * c, config.ResidualBlocks);
+        res16 = Residual(8 * c, config.ResidualBlocks);
+        res8 = Residual(4 * c, config.ResidualBlocks);
         RegisterComponents();
     }
 
@@ -54,14 +60,39 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         var e5 = enc5.forward(e4);
         // Global context: the scene's overall layout (floor, far wall, horizon) reaches every position.
         var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e5, 1)));
-        e5 = e5.Plus(g);
-        var d = dec4.forward(cat([Up2(e5), e4], 1));
-        d = dec3.forward(cat([Up2(d), e3], 1));
+        e5 = Through(res32, e5.Plus(g));
+        var d = Through(res16, dec4.forward(cat([Up2(e5), e4], 1)));
+        d = Through(res8, dec3.forward(cat([Up2(d), e3], 1)));
         d = dec2.forward(cat([Up2(d), e2], 1));
         // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
         // (Marigold) only uses pixels with a positive prediction.
         var disparity = Up2(Up2(head.forward(d))).Softplus();
         return disparity.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// A new network with this one's weights and <paramref name="residualBlocks"/> blocks per level, the added ones the
+    /// identity: it computes exactly what this one does, with room to learn more (for `train-prior --init`).
+    /// </summary>
+    public PriorCnn Deepened(int residualBlocks)
+    {
+        if (residualBlocks < Config.ResidualBlocks)
+            throw new ArgumentException($"a network with {Config.ResidualBlocks} residual blocks per level cannot lose some (asked for {residualBlocks})", nameof(residualBlocks));
+        var deeper = new PriorCnn(Config with { ResidualBlocks = residualBlocks });
+        var target = deeper.state_dict();
+        using var noGrad = no_grad();
+        foreach (var (key, weight) in state_dict()) target[key].copy_(weight);
+        deeper.to(head.weight!.device);
+        return deeper;
+    }
+
+    static ModuleList<ResidualBlock> Residual(int channels, int count) =>
+        new([.. Enumerable.Range(0, count).Select(_ => new ResidualBlock(channels))]);
+
+    static Tensor Through(ModuleList<ResidualBlock> blocks, Tensor x)
+    {
+        foreach (var block in blocks) x = block.forward(x);
+        return x;
     }
 
     /// <summary>Bilinear 2x upsampling (align_corners=false); sides divide by 32, so every level is exactly twice the next.</summary>

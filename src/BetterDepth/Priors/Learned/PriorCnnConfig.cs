@@ -2,10 +2,11 @@ namespace BetterDepth.Priors.Learned;
 
 /// <summary>
 /// Shape of the learned prior network: channel width of its first stage (doubled at each downsampling stage up
-/// to 8x) and the fixed working resolution images are resized to before the forward pass.
+/// to 8x), the fixed working resolution images are resized to before the forward pass, and the residual blocks
+/// added at each of the 1/32, 1/16 and 1/8 levels, where the layout is decided (0: architecture 2 as first trained).
 /// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
 /// </summary>
-public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192)
+public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0)
 {
     /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
     public const int Stride = 32;
@@ -14,7 +15,7 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
     /// Bounds checked before the network is built: the default is 16 channels at 256x192, and 1e6 channels (a file's
     /// metadata says so, nothing stops it) made libtorch ask for terabytes.
     /// </summary>
-    public const int MaxBaseChannels = 1024, MaxSide = 8192;
+    public const int MaxBaseChannels = 1024, MaxSide = 8192, MaxResidualBlocks = 16;
 
     public void Validate()
     {
@@ -22,6 +23,8 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
             throw new ArgumentException($"base channels must be a positive multiple of 8 (GroupNorm uses 8 groups) up to {MaxBaseChannels}, got {BaseChannels}", nameof(BaseChannels));
         if (Width < Stride || Height < Stride || Width % Stride != 0 || Height % Stride != 0 || Width > MaxSide || Height > MaxSide)
             throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, at most {MaxSide}, got {Width}x{Height}", nameof(Width));
+        if (ResidualBlocks < 0 || ResidualBlocks > MaxResidualBlocks)
+            throw new ArgumentException($"residual blocks per level must be 0 to {MaxResidualBlocks}, got {ResidualBlocks}", nameof(ResidualBlocks));
     }
 
     /// <summary>Parses "WxH" (for example "256x192").</summary>

@@ -12,8 +12,12 @@ namespace BetterDepth.Priors.Learned;
 internal static class PriorWeights
 {
     const string FormatTag = "betterdepth-prior-cnn";
-    /// <summary>2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load).</summary>
-    const string ArchitectureVersion = "2";
+    /// <summary>
+    /// 2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load);
+    /// 3: architecture 2 with residual blocks at 1/32, 1/16 and 1/8 (metadata "residual_blocks"). A network without
+    /// residual blocks is saved as 2, so the files it makes load in versions that know only 2.
+    /// </summary>
+    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3";
     const string HeadKey = "head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -21,12 +25,13 @@ internal static class PriorWeights
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatTag,
-            ["architecture"] = ArchitectureVersion,
+            ["architecture"] = model.Config.ResidualBlocks == 0 ? ArchitectureWithoutBlocks : ArchitectureWithBlocks,
             ["base_channels"] = model.Config.BaseChannels.ToString(CultureInfo.InvariantCulture),
             ["width"] = model.Config.Width.ToString(CultureInfo.InvariantCulture),
             ["height"] = model.Config.Height.ToString(CultureInfo.InvariantCulture),
             ["output"] = "affine_disparity",
         };
+        if (model.Config.ResidualBlocks > 0) metadata["residual_blocks"] = model.Config.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
@@ -38,15 +43,26 @@ internal static class PriorWeights
         var metadata = file.Metadata;
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
-        if (!metadata.TryGetValue("architecture", out var architecture) || architecture != ArchitectureVersion)
-            throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architecture {ArchitectureVersion} (retrain with `betterdepth train-prior`)");
-        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"));
+        metadata.TryGetValue("architecture", out var architecture);
+        var residualBlocks = architecture switch
+        {
+            ArchitectureWithoutBlocks => 0,
+            ArchitectureWithBlocks => MetaInt(path, metadata, "residual_blocks"),
+            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} and {ArchitectureWithBlocks} (retrain with `betterdepth train-prior`)"),
+        };
+        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
         var headChannelsNeeded = 2 * config.BaseChannels;
         if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != headChannelsNeeded)
             throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights: '{HeadKey}' {(head is null ? "is missing" : $"has shape [{string.Join(", ", head.Shape)}]")}, base_channels {config.BaseChannels} needs [1, {headChannelsNeeded}, 3, 3]");
+
+        // ... and so must the residual blocks: block N-1 present, block N absent (a count beyond the tensors allocates nothing).
+        const string lastBlockKey = "res32.{0}.conv1.weight";
+        if (config.ResidualBlocks > 0 && !file.Entries.ContainsKey(string.Format(CultureInfo.InvariantCulture, lastBlockKey, config.ResidualBlocks - 1))
+            || file.Entries.ContainsKey(string.Format(CultureInfo.InvariantCulture, lastBlockKey, config.ResidualBlocks)))
+            throw new InvalidFileException(path, $"metadata residual_blocks {config.ResidualBlocks} does not match the weights' residual blocks");
 
         var model = new PriorCnn(config);
         try

@@ -29,6 +29,41 @@ public class PriorCnnTests
     }
 
     [Fact]
+    public void DeepenedNetworkComputesExactlyWhatItCameFrom()
+    {
+        random.manual_seed(3);
+        using var shallow = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        using var deeper = shallow.Deepened(2);
+        Assert.Equal(new PriorCnnConfig(16, 96, 64, 2), deeper.Config);
+        var added = deeper.parameters().Sum(p => p.numel()) - shallow.parameters().Sum(p => p.numel());
+        // a block: two 3x3 convolutions without bias and two norms' scale and shift; two of them at 1/32 and 1/16 (8C =
+        // 128 channels) and at 1/8 (4C = 64)
+        static long Block(long c) => 2 * 9 * c * c + 2 * 2 * c;
+        Assert.Equal(2 * (Block(128) + Block(128) + Block(64)), added);
+        using var input = randn(2, 3, 64, 96);
+        using (no_grad())
+        using (var a = shallow.forward(input))
+        using (var b = deeper.forward(input))
+            Assert.True(a.eq(b).all().item<bool>(), "identity blocks changed the output");
+        Assert.Throws<ArgumentException>(() => deeper.Deepened(1));
+
+        // the blocks do compute something once trained: a non-zero output scale changes the prediction
+        using (no_grad())
+            foreach (var (name, p) in deeper.named_parameters())
+                if (name.StartsWith("res") && name.EndsWith("norm2.weight")) p.fill_(0.5);
+        using (no_grad())
+        using (var a = shallow.forward(input))
+        using (var b = deeper.forward(input))
+            Assert.False(a.eq(b).all().item<bool>());
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(PriorCnnConfig.MaxResidualBlocks + 1)]
+    public void RejectsResidualBlockCountsOutOfRange(int blocks) =>
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(16, 96, 64, blocks).Validate());
+
+    [Fact]
     public void OverfitsTwoImages()
     {
         random.manual_seed(0);

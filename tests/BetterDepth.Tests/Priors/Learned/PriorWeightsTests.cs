@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using BetterDepth.Diffusion;
 using BetterDepth.Priors.Learned;
 using static TorchSharp.torch;
 
@@ -10,23 +11,31 @@ public class PriorWeightsTests
 {
     static readonly PriorCnnConfig Small = new(16, 96, 64);
 
-    static string SavedModel(out PriorCnn model)
+    static string SavedModel(out PriorCnn model, PriorCnnConfig? config = null)
     {
         random.manual_seed(5);
-        model = new PriorCnn(Small);
+        model = new PriorCnn(config ?? Small);
         var path = Path.Combine(TestData.NewTempDir(), "prior.safetensors");
         PriorWeights.Save(model, path);
         return path;
     }
 
-    [Fact]
-    public void SaveLoadRoundTripIsExact()
+    [Theory]
+    [InlineData(0, "2")]
+    [InlineData(2, "3")]
+    public void SaveLoadRoundTripIsExact(int residualBlocks, string architecture)
     {
-        var path = SavedModel(out var original);
+        var config = Small with { ResidualBlocks = residualBlocks };
+        var path = SavedModel(out var original, config);
+        using (var file = SafeTensorsFile.Open(path))
+        {
+            Assert.Equal(architecture, file.Metadata["architecture"]);
+            Assert.Equal(residualBlocks > 0, file.Metadata.ContainsKey("residual_blocks"));
+        }
         using (original)
         using (var loaded = PriorWeights.Load(path))
         {
-            Assert.Equal(Small, loaded.Config);
+            Assert.Equal(config, loaded.Config);
             var a = original.state_dict();
             var b = loaded.state_dict();
             Assert.Equal(a.Keys.Order(), b.Keys.Order());
@@ -68,14 +77,34 @@ public class PriorWeightsTests
         using var wide = new PriorCnn(new PriorCnnConfig(24, 96, 64));
         var path = Path.Combine(TestData.NewTempDir(), "wide.safetensors");
         PriorWeights.Save(wide, path);
-        var bytes = File.ReadAllBytes(path);
-        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        var header = Encoding.UTF8.GetString(bytes, 8, headerLength).Replace("\"base_channels\":\"24\"", "\"base_channels\":\"16\"");
-        Assert.Equal(headerLength, Encoding.UTF8.GetByteCount(header));
-        Encoding.UTF8.GetBytes(header).CopyTo(bytes, 8);
-        File.WriteAllBytes(path, bytes);
+        RewriteHeader(path, h => h.Replace("\"base_channels\":\"24\"", "\"base_channels\":\"16\""));
         var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
         Assert.Contains("'head.weight'", e.Message);
         Assert.Contains("shape", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    [InlineData("9")]
+    public void ResidualBlockCountThatDisagreesWithTheWeightsIsRejected(string claimed)
+    {
+        var path = SavedModel(out var model, Small with { ResidualBlocks = 2 });
+        model.Dispose();
+        RewriteHeader(path, h => h.Replace("\"residual_blocks\":\"2\"", $"\"residual_blocks\":\"{claimed}\""));
+        var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("residual_blocks", e.Message);
+    }
+
+    /// <summary>Edits the safetensors JSON header in place; the edit must keep its length.</summary>
+    static void RewriteHeader(string path, Func<string, string> edit)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+        var header = edit(Encoding.UTF8.GetString(bytes, 8, headerLength));
+        Assert.Equal(headerLength, Encoding.UTF8.GetByteCount(header));
+        Encoding.UTF8.GetBytes(header).CopyTo(bytes, 8);
+        File.WriteAllBytes(path, bytes);
     }
 }

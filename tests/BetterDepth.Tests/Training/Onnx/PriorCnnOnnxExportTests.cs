@@ -25,10 +25,10 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
     static string ShippedWeights => Path.Combine(TestData.RepoRoot, LearnedPrior.DefaultWeights);
 
     /// <summary>Random weights everywhere, GroupNorm's affine included (its default 1/0 would hide a wrong Mul/Add).</summary>
-    static PriorCnn RandomNetwork(int seed)
+    static PriorCnn RandomNetwork(int seed, int residualBlocks = 0)
     {
         random.manual_seed(seed);
-        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64, residualBlocks));
         using var noGrad = no_grad();
         foreach (var (name, p) in model.named_parameters())
             if (name.Contains(".norm")) p.copy_(name.EndsWith("weight") ? rand_like(p).Plus(0.5) : randn_like(p).Times(0.2));
@@ -60,11 +60,12 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
     }
 
     [Theory]
-    [InlineData(64, 32)]
-    [InlineData(96, 64)]
-    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height)
+    [InlineData(64, 32, 0)]
+    [InlineData(96, 64, 0)]
+    [InlineData(96, 64, 2)]
+    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height, int residualBlocks)
     {
-        using var model = RandomNetwork(seed: width);
+        using var model = RandomNetwork(seed: width, residualBlocks);
         var path = Path.Combine(dir, "random.onnx");
         PriorCnnOnnxExport.Save(model, path);
 

@@ -98,6 +98,50 @@ public class PriorTrainerTests
         Assert.Throws<ArgumentException>(() => new PriorTrainer(both, CPU).Train(new TinyScenes(2), tuned, resume: true));
     }
 
+    [Fact]
+    public void InitFromAShallowerNetworkAddsIdentityBlocksAndResumesAsTheDeeperOne()
+    {
+        var source = TestData.NewTempDir();
+        new PriorTrainer(Tiny(2), CPU).Train(new TinyScenes(2), source, resume: false);
+        var weights = Path.Combine(source, PriorTrainer.WeightsFile);
+        var deeper = Tiny(1) with { InitWeights = weights, LearningRate = 1e-12, Model = Tiny(1).Model with { ResidualBlocks = 1 } };
+        var run = TestData.NewTempDir();
+        new PriorTrainer(deeper, CPU).Train(new TinyScenes(2), run, resume: false);
+
+        using var init = PriorWeights.Load(weights);
+        using var grown = PriorWeights.Load(Path.Combine(run, PriorTrainer.WeightsFile));
+        Assert.Equal(1, grown.Config.ResidualBlocks);
+        Assert.Equal(1, PriorTrainingState.TryLoad(run)!.ResidualBlocks);
+        using var input = randn(1, 3, 64, 96);
+        using (no_grad())
+        using (var a = init.forward(input))
+        using (var b = grown.forward(input))
+            Assert.True((a - b).abs().max().item<float>() < 1e-5, "the added blocks should start as the identity");
+
+        // the checkpoint resumes only as the network it holds
+        var shallower = Tiny(2);
+        var e = Assert.Throws<ArgumentException>(() => new PriorTrainer(shallower, CPU).Train(new TinyScenes(2), run, resume: true));
+        Assert.Contains("1 residual blocks per level", e.Message);
+        new PriorTrainer(deeper with { InitWeights = null, Steps = 2 }, CPU).Train(new TinyScenes(2), run, resume: true);
+        Assert.Equal(2, PriorTrainingState.TryLoad(run)!.Step);
+
+        // a --init network cannot lose blocks
+        var back = Tiny(1) with { InitWeights = Path.Combine(run, PriorTrainer.WeightsFile) };
+        var lose = Assert.Throws<InvalidFileException>(() => new PriorTrainer(back, CPU).Train(new TinyScenes(2), TestData.NewTempDir(), resume: false));
+        Assert.Contains("with 1 residual blocks per level", lose.Message);
+    }
+
+    [Fact]
+    public void CheckpointStateWrittenBeforeResidualBlocksReadsAsNone()
+    {
+        var dir = TestData.NewTempDir();
+        var checkpoint = PriorTrainingState.CheckpointFolder(dir);
+        Directory.CreateDirectory(checkpoint);
+        File.WriteAllText(Path.Combine(checkpoint, PriorTrainingState.FileName),
+            """{ "step": 3, "seed": 0, "base_channels": 16, "width": 96, "height": 64, "batch_size": 2, "learning_rate": 0.001, "total_steps": 5 }""");
+        Assert.Equal(0, PriorTrainingState.TryLoad(dir)!.ResidualBlocks);
+    }
+
     static double MaxDifference(PriorCnn a, PriorCnn b)
     {
         var other = b.state_dict();
