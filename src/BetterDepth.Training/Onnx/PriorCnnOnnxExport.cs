@@ -9,8 +9,9 @@ namespace BetterDepth.Training.Onnx;
 /// Writes a <see cref="PriorCnn"/> and its weights as an ONNX model (opset 17) that ONNX Runtime runs without
 /// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 32),
 /// output <c>disparity</c> [batch, 1, height, width]. The graph mirrors <see cref="PriorCnn.forward"/> op by op;
-/// residual blocks are Add nodes; GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), and
-/// every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 32.
+/// GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), a residual
+/// block's sum an Add, and every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides
+/// divide by 32.
 /// </summary>
 public static class PriorCnnOnnxExport
 {
