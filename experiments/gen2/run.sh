@@ -16,7 +16,7 @@ for name in "${names[@]}"; do
   if [ ! -f "$run/final/refiner.json" ]; then
     resume=(); [ -d "$run/checkpoint" ] && resume=(--resume)
     echo "train $name: start $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg) ${resume[*]}" | tee -a runs/gen2.times
-    ./betterdepth train --config "$config" -o "$run" "${resume[@]}" > "$run.log" 2>&1 || { tail -n 5 "$run.log"; exit 1; }
+    ./betterdepth train --config "$config" -o "$run" "${resume[@]}" >> "$run.log" 2>&1 || { tail -n 5 "$run.log"; exit 1; }
     echo "train $name: end $(date -Iseconds) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a runs/gen2.times
   fi
   for seed in 777 888; do

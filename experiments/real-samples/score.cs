@@ -19,6 +19,9 @@
 //                              with its refiner.json's defaults as `betterdepth predict` (models/refiner: 2 DDIM steps, 1 member, 256 px), on the CPU
 //   prior-of:FOLDER[@PRIORSPEC] the prior map that refined:FOLDER[@PRIORSPEC] refines, as the pipeline returns it (the
 //                              prior's own map on the original image, so since commit 63fc6bb equal to PRIORSPEC on its own)
+//   roundtrip:FOLDER[@PRIORSPEC] that prior's condition through the refiner's frozen autoencoder and back, no denoising, then
+//                              the pipeline's own output steps (prior layout fusion, resizing back): what the autoencoder
+//                              alone costs, a floor under the refined map's difference to its prior
 //   --processing-res R         the refiners' processing resolution (long side of a 4:3 frame; default: the refiner's own, 256 for models/refiner)
 //   --seed S                   the refiners' noise seed (default 0, as `betterdepth predict`); one image per sample makes a
 //                              single seed's difference to the prior partly noise, so compare over several
@@ -55,7 +58,7 @@ using BetterDepth.Imaging.Png;
 using BetterDepth.Priors;
 using BetterDepth.Refinement;
 
-const string Usage = "usage: dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--seed S] [--processing-res R] [--json FILE]  (PREDICTOR: ramp, a prior spec, refined:FOLDER[@PRIORSPEC] or prior-of:FOLDER[@PRIORSPEC])";
+const string Usage = "usage: dotnet run experiments/real-samples/score.cs -- PREDICTOR... [--seed S] [--processing-res R] [--json FILE]  (PREDICTOR: ramp, a prior spec, refined:, prior-of: or roundtrip:FOLDER[@PRIORSPEC])";
 
 var specs = new List<string>();
 string? jsonPath = null;
@@ -259,13 +262,12 @@ sealed class Predictor : IDisposable
     public required string Spec { get; init; }
     IDepthPrior? prior;
     BetterDepthPipeline? pipe;
-    bool pipelinePrior;
+    string mode = "";
 
     public static Predictor Create(string spec, int seed, int? processingResolution)
     {
         if (spec == "ramp") return new Predictor { Spec = spec };
-        var refinedPrefix = spec.StartsWith("refined:", StringComparison.Ordinal) ? "refined:"
-            : spec.StartsWith("prior-of:", StringComparison.Ordinal) ? "prior-of:" : null;
+        var refinedPrefix = new[] { "refined:", "prior-of:", "roundtrip:" }.FirstOrDefault(p => spec.StartsWith(p, StringComparison.Ordinal));
         if (refinedPrefix is not null)
         {
             var rest = spec[refinedPrefix.Length..];
@@ -279,7 +281,7 @@ sealed class Predictor : IDisposable
             return new Predictor
             {
                 Spec = spec, pipe = BetterDepthPipeline.FromPretrained(folder, new PipelineOptions { Prior = priorSpec, Seed = seed, ProcessingResolution = processingResolution }),
-                pipelinePrior = refinedPrefix == "prior-of:",
+                mode = refinedPrefix,
             };
         }
         return new Predictor { Spec = spec, prior = PriorRegistry.Create(spec) };
@@ -287,10 +289,11 @@ sealed class Predictor : IDisposable
 
     public DepthMap Predict(RgbImage image, Sample sample)
     {
+        if (pipe is not null && mode == "roundtrip:") return RoundTrip(pipe, image, sample.RgbPath);
         if (pipe is not null)
         {
             var result = pipe.Refine(image, sample.RgbPath);
-            return pipelinePrior ? result.Prior : result.Refined;
+            return mode == "prior-of:" ? result.Prior : result.Refined;
         }
         if (prior is not null) return prior.Predict(image, sample.RgbPath);
         // ramp: 0 on the top row, 1 on the bottom row
@@ -298,6 +301,27 @@ sealed class Predictor : IDisposable
         for (int y = 0; y < image.Height; y++)
             map.Values.AsSpan(y * image.Width, image.Width).Fill(image.Height == 1 ? 0f : (float)y / (image.Height - 1));
         return map;
+    }
+
+    // RefinementPipeline's steps with the denoising left out: the condition's latent is decoded as if it were the refined one.
+    static DepthMap RoundTrip(BetterDepthPipeline pipe, RgbImage image, string key)
+    {
+        var autoencoder = pipe.Refiner.Autoencoder;
+        // ProcessingSize.For (internal to the library): long side R for frames up to 4:3, else an R x 3R/4 frame's pixel count
+        int r = pipe.Options.ProcessingResolution, f = autoencoder.DownscaleFactor;
+        double scale = r == 0 ? 1 : Math.Max((double)r / Math.Max(image.Width, image.Height), r * Math.Sqrt(0.75 / ((double)image.Width * image.Height)));
+        var (w, h) = (Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+        var prior = Resampling.Resize(pipe.Prior.Predict(image, key), w, h, ResizeFilter.Bilinear, antialias: true);
+        var condition = DepthCondition.FromPrior(prior);
+        using var noGrad = TorchSharp.torch.no_grad();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var input = TorchSharp.torch.nn.functional.pad(TensorConversions.ToTensor(condition, pipe.Refiner.Device),
+            [0, (w + f - 1) / f * f - w, 0, (h + f - 1) / f * f - h], TorchSharp.PaddingModes.Replicate);
+        var decoded = autoencoder.DecodeDepth(autoencoder.EncodeDepth(input));
+        var unit = decoded[0, 0, TorchSharp.torch.TensorIndex.Slice(0, h), TorchSharp.torch.TensorIndex.Slice(0, w)].add(1).div(2).clamp(0, 1);
+        var map = TensorConversions.ToDepthMap(unit, DepthKind.AffineDisparity);
+        if (pipe.Options.PriorLayoutSigma > 0) map = PriorLayout.Fuse(map, prior, pipe.Options.PriorLayoutSigma);
+        return Resampling.Resize(map, image.Width, image.Height, ResizeFilter.Bilinear, antialias: true);
     }
 
     public void Dispose()
