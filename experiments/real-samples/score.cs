@@ -307,16 +307,14 @@ sealed class Predictor : IDisposable
     static DepthMap RoundTrip(BetterDepthPipeline pipe, RgbImage image, string key)
     {
         var autoencoder = pipe.Refiner.Autoencoder;
-        // ProcessingSize.For (internal to the library): long side R for frames up to 4:3, else an R x 3R/4 frame's pixel count
-        int r = pipe.Options.ProcessingResolution, f = autoencoder.DownscaleFactor;
-        double scale = r == 0 ? 1 : Math.Max((double)r / Math.Max(image.Width, image.Height), r * Math.Sqrt(0.75 / ((double)image.Width * image.Height)));
-        var (w, h) = (Math.Max(1, (int)Math.Round(image.Width * scale)), Math.Max(1, (int)Math.Round(image.Height * scale)));
+        var size = ProcessingSize.For(image.Width, image.Height, pipe.Options.ProcessingResolution, autoencoder.DownscaleFactor);
+        var (w, h) = (size.Width, size.Height);
         var prior = Resampling.Resize(pipe.Prior.Predict(image, key), w, h, ResizeFilter.Bilinear, antialias: true);
         var condition = DepthCondition.FromPrior(prior);
         using var noGrad = TorchSharp.torch.no_grad();
         using var scope = TorchSharp.torch.NewDisposeScope();
         var input = TorchSharp.torch.nn.functional.pad(TensorConversions.ToTensor(condition, pipe.Refiner.Device),
-            [0, (w + f - 1) / f * f - w, 0, (h + f - 1) / f * f - h], TorchSharp.PaddingModes.Replicate);
+            [0, size.PaddedWidth - w, 0, size.PaddedHeight - h], TorchSharp.PaddingModes.Replicate);
         var decoded = autoencoder.DecodeDepth(autoencoder.EncodeDepth(input));
         var unit = decoded[0, 0, TorchSharp.torch.TensorIndex.Slice(0, h), TorchSharp.torch.TensorIndex.Slice(0, w)].add(1).div(2).clamp(0, 1);
         var map = TensorConversions.ToDepthMap(unit, DepthKind.AffineDisparity);

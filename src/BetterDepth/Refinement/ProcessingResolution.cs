@@ -7,7 +7,7 @@ namespace BetterDepth.Refinement;
 /// autoencoder then needs both sides to be multiples of its downscale factor, which we get by padding
 /// (edge replication) rather than by distorting the aspect; the padding is cropped off after decoding.
 /// </summary>
-internal readonly record struct ProcessingSize(int Width, int Height, int PaddedWidth, int PaddedHeight)
+public readonly record struct ProcessingSize(int Width, int Height, int PaddedWidth, int PaddedHeight)
 {
     /// <param name="processingResolution">Long side in pixels of a 4:3 frame; 0 keeps the input size.</param>
     public static ProcessingSize For(int width, int height, int processingResolution, int multipleOf)
