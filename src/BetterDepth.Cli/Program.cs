@@ -17,11 +17,19 @@ public static class Program
     /// Parses and runs a command line: a command line that does not parse is bad input like any other (one line on
     /// stderr, exit code 2), not the whole help.
     /// </summary>
-    public static int Run(IReadOnlyList<string> args) => ParseOrExplain(args) is { } parse ? parse.Invoke() : CommandRunner.ExitBadInput;
+    public static int Run(IReadOnlyList<string> args)
+    {
+        if (ParseOrExplain(args) is not { } parse) return CommandRunner.ExitBadInput;
+        using var termination = new Termination();
+        return parse.InvokeAsync(OwnSignalHandling, termination.Token).GetAwaiter().GetResult();
+    }
+
+    /// <summary>Signals are <see cref="Termination"/>'s, which waits for the command however long it takes to stop.</summary>
+    static readonly InvocationConfiguration OwnSignalHandling = new() { ProcessTerminationTimeout = null };
 
     /// <summary><see cref="Run(IReadOnlyList{string})"/> with a cancellation token of the caller's (Ctrl-C in a test).</summary>
     public static Task<int> RunAsync(IReadOnlyList<string> args, CancellationToken cancellation) =>
-        ParseOrExplain(args) is { } parse ? parse.InvokeAsync(cancellationToken: cancellation) : Task.FromResult(CommandRunner.ExitBadInput);
+        ParseOrExplain(args) is { } parse ? parse.InvokeAsync(OwnSignalHandling, cancellation) : Task.FromResult(CommandRunner.ExitBadInput);
 
     static ParseResult? ParseOrExplain(IReadOnlyList<string> args)
     {
