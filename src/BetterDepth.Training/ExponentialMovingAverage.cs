@@ -9,6 +9,7 @@ namespace BetterDepth.Training;
 public sealed class ExponentialMovingAverage : IDisposable
 {
     readonly double decay;
+    public double Decay => decay;
     readonly List<Tensor> shadow;
 
     public ExponentialMovingAverage(IReadOnlyList<Parameter> parameters, double decay)
@@ -39,6 +40,14 @@ public sealed class ExponentialMovingAverage : IDisposable
             parameters[i].copy_(shadow[i]);
             shadow[i].copy_(keep);
         }
+    }
+
+    /// <summary>Makes <paramref name="averaged"/> (tensors in the model's parameter order) the average, e.g. a saved averaged model's.</summary>
+    public void Set(IReadOnlyList<Tensor> averaged)
+    {
+        if (averaged.Count != shadow.Count) throw new ArgumentException($"{averaged.Count} averaged tensors for {shadow.Count} parameters", nameof(averaged));
+        using var _ = no_grad();
+        for (int i = 0; i < shadow.Count; i++) shadow[i].copy_(averaged[i]);
     }
 
     public void Save(string path) => SafeTensorsWriter.Write(path, shadow.Select((t, i) => new KeyValuePair<string, Tensor>($"ema.{i}", t)));

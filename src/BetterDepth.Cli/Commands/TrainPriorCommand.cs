@@ -28,12 +28,13 @@ public static class TrainPriorCommand
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --output" };
         var init = new Option<string?>("--init") { Description = "Start a new run from these learned-prior weights (e.g. models/prior-cnn/prior.safetensors) instead of random ones; fresh optimiser and schedule" };
+        var emaDecay = new Option<double?>("--ema-decay") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and ship it as prior.safetensors" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, seed, gradient, relative, checkpointEvery, resume, init, device, threads, evalDataset, noAugment })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, seed, gradient, relative, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -45,7 +46,7 @@ public static class TrainPriorCommand
                 Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks)), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), RelativeWeight = parse.GetValue(relative),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
-                Augment = !parse.GetValue(noAugment), InitWeights = parse.GetValue(init),
+                Augment = !parse.GetValue(noAugment), InitWeights = parse.GetValue(init), EmaDecay = parse.GetValue(emaDecay),
             };
             options.Validate();
             IPriorTrainingSource source = (parse.GetValue(data) ?? [], parse.GetValue(synthetic)) switch

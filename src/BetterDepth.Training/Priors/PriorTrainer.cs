@@ -8,10 +8,11 @@ namespace BetterDepth.Training.Priors;
 
 /// <summary>
 /// Trains <see cref="PriorCnn"/> with Adam on RGB-D pairs under <see cref="ScaleShiftInvariantLoss"/>.
-/// The output folder holds the checkpoint folder (checkpoint/: prior.safetensors, optimizer.dat with Adam's moments and
-/// state.json with the step --resume continues from), replaced as a whole by <see cref="AtomicFolder"/> so a kill at any
-/// moment leaves one consistent checkpoint; prior.safetensors beside it (the deliverable, a copy of the checkpoint's
-/// weights) and train_log.csv (<see cref="TrainingLog"/>).
+/// The output folder holds the checkpoint folder (checkpoint/: prior.safetensors, optimizer.dat with Adam's moments,
+/// averaged.safetensors with the weights' moving average if the run keeps one, and state.json with the step --resume
+/// continues from), replaced as a whole by <see cref="AtomicFolder"/> so a kill at any moment leaves one consistent
+/// checkpoint; prior.safetensors beside it (the deliverable: the averaged weights, or a copy of the checkpoint's) and
+/// train_log.csv (<see cref="TrainingLog"/>).
 /// Batches are a pure function of (seed, step), so a resumed run sees the same data as an uninterrupted one.
 /// Cancellation saves a checkpoint at the last finished step; a non-finite loss stops before the update,
 /// leaving the last good checkpoint untouched.
@@ -20,6 +21,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
 {
     public const string WeightsFile = LearnedPrior.WeightsFile;
     public const string OptimizerFile = "optimizer.dat";
+    public const string AveragedFile = "averaged.safetensors";
 
     public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
 
@@ -48,6 +50,11 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         model.train();
         using var optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
         if (state is not null) optimizer.load_state_dict(Path.Combine(checkpoint, OptimizerFile));
+        var parameters = model.parameters().ToList();
+        // Starts from the weights the run starts from (random, --init's, or the checkpoint's raw ones before its average is loaded).
+        using var ema = options.EmaDecay is { } decay ? new ExponentialMovingAverage(parameters, decay) : null;
+        if (state is not null && ema is not null)
+            using (var averaged = PriorWeights.Load(Path.Combine(checkpoint, AveragedFile), device)) ema.Set(averaged.parameters().ToList());
 
         int step = state?.Step ?? 0;
         var log = TrainingLog.Open(Path.Combine(outDir, TrainingLog.FileName), step);
@@ -60,7 +67,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         {
             if (ct.IsCancellationRequested)
             {
-                SaveCheckpoint(model, optimizer, step, outDir);
+                SaveCheckpoint(model, optimizer, ema, parameters, step, outDir);
                 ct.ThrowIfCancellationRequested();
             }
             var lr = options.LearningRateAt(step);
@@ -84,6 +91,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                         "; lower --lr and --resume from it.");
                 loss.backward();
                 optimizer.SafeStep();
+                ema?.Update(parameters);
             }
             step++;
             stepsThisRun++;
@@ -92,7 +100,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
             log.Append(step, lastLoss, lr, itPerSecond);
             progress?.Report(new WorkProgress(step, options.Steps,
                 string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
-            if (step % options.CheckpointEvery == 0 || step == options.Steps) SaveCheckpoint(model, optimizer, step, outDir);
+            if (step % options.CheckpointEvery == 0 || step == options.Steps) SaveCheckpoint(model, optimizer, ema, parameters, step, outDir);
         }
         return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, weightsPath);
     }
@@ -103,6 +111,10 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height || state.ResidualBlocks != m.ResidualBlocks)
             throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is {Describe(new PriorCnnConfig(state.BaseChannels, state.Width, state.Height, state.ResidualBlocks))}, " +
                                         $"this run asks for {Describe(m)}");
+        if (state.EmaDecay != options.EmaDecay)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with " +
+                                        (state.EmaDecay is { } d ? $"--ema-decay {d.ToString(CultureInfo.InvariantCulture)}" : "no weight average") + ", this run asks for " +
+                                        (options.EmaDecay is { } o ? $"--ema-decay {o.ToString(CultureInfo.InvariantCulture)}" : "none"));
         if (state.Seed != options.Seed)
             throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with seed {state.Seed}, this run has {options.Seed}");
     }
@@ -127,18 +139,23 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     static string Describe(PriorCnnConfig c) =>
         $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "");
 
-    void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, int step, string outDir)
+    void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, ExponentialMovingAverage? ema,
+                        IReadOnlyList<TorchSharp.Modules.Parameter> parameters, int step, string outDir)
     {
         var checkpoint = PriorTrainingState.CheckpointFolder(outDir);
+        var metadata = new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) };
         AtomicFolder.Replace(checkpoint, temp =>
         {
-            PriorWeights.Save(model, Path.Combine(temp, WeightsFile), new Dictionary<string, string> { ["step"] = step.ToString(CultureInfo.InvariantCulture) });
+            PriorWeights.Save(model, Path.Combine(temp, WeightsFile), metadata);
             optimizer.save_state_dict(Path.Combine(temp, OptimizerFile));
+            if (ema is not null)
+                using (ema.Swap(parameters))
+                    PriorWeights.Save(model, Path.Combine(temp, AveragedFile), new Dictionary<string, string>(metadata) { ["ema_decay"] = ema.Decay.ToString(CultureInfo.InvariantCulture) });
             new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
-                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks).Save(temp);
+                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks, options.EmaDecay).Save(temp);
         });
         // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
-        AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, WeightsFile)));
+        AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, ema is null ? WeightsFile : AveragedFile)));
     }
 
     sealed record Batch(Tensor Images, Tensor Disparity, Tensor Valid);

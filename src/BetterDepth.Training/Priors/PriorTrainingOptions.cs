@@ -26,6 +26,11 @@ public sealed record PriorTrainingOptions
     /// prior whose checkpoint is gone); Adam's moments and the schedule start afresh. Null: random initialisation.
     /// </summary>
     public string? InitWeights { get; init; }
+    /// <summary>
+    /// Decay of an exponential moving average of the weights, kept beside them and written as the deliverable
+    /// prior.safetensors (the checkpoint keeps the raw weights too, to resume). Null: no average, the raw weights ship.
+    /// </summary>
+    public double? EmaDecay { get; init; }
 
     public void Validate()
     {
@@ -36,6 +41,7 @@ public sealed record PriorTrainingOptions
         if (!(GradientWeight >= 0)) throw new ArgumentException($"gradient weight must be >= 0, got {GradientWeight}", nameof(GradientWeight));
         if (!(RelativeWeight >= 0) || !double.IsFinite(RelativeWeight)) throw new ArgumentException($"relative weight must be a number >= 0, got {RelativeWeight}", nameof(RelativeWeight));
         if (CheckpointEvery <= 0) throw new ArgumentException($"checkpoint interval must be positive, got {CheckpointEvery}", nameof(CheckpointEvery));
+        if (EmaDecay is { } d && !(d > 0 && d < 1)) throw new ArgumentException($"EMA decay must be between 0 and 1, got {d}", nameof(EmaDecay));
         Model.Validate();
     }
 

@@ -5,9 +5,11 @@ namespace BetterDepth.Training.Priors;
 /// <summary>
 /// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
 /// got and the settings a resumed run must share with the original one. ResidualBlocks is absent (so 0) in
-/// checkpoints written before the network could have them.
+/// checkpoints written before the network could have them, EmaDecay (null: no average) in those written before the
+/// average existed.
 /// </summary>
-internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps, int ResidualBlocks = 0)
+internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps, int ResidualBlocks = 0,
+    double? EmaDecay = null)
 {
     public const string FileName = "state.json";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

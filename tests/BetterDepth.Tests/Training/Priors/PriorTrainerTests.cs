@@ -132,6 +132,36 @@ public class PriorTrainerTests
     }
 
     [Fact]
+    public void AWeightAverageShipsAsTheDeliverableAndResumesOntoTheUninterruptedRun()
+    {
+        var options = Tiny(4) with { EmaDecay = 0.5 };
+        var whole = TestData.NewTempDir();
+        new PriorTrainer(options, CPU).Train(new TinyScenes(2), whole, resume: false);
+        var checkpoint = PriorTrainingState.CheckpointFolder(whole);
+        Assert.Equal(0.5, PriorTrainingState.TryLoad(whole)!.EmaDecay);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(checkpoint, PriorTrainer.AveragedFile)), File.ReadAllBytes(Path.Combine(whole, PriorTrainer.WeightsFile)));
+
+        // Interrupted after step 3 and resumed: the same average at the end, byte for byte.
+        var split = TestData.NewTempDir();
+        using (var cts = new CancellationTokenSource())
+            Assert.ThrowsAny<OperationCanceledException>(() => new PriorTrainer(options, CPU).Train(new TinyScenes(2), split, false, new CancelAfter(cts, 3), cts.Token));
+        using var average3 = PriorWeights.Load(Path.Combine(split, PriorTrainer.WeightsFile));
+        var e = Assert.Throws<ArgumentException>(() => new PriorTrainer(Tiny(4), CPU).Train(new TinyScenes(2), split, resume: true));
+        Assert.Contains("--ema-decay 0.5", e.Message);
+        new PriorTrainer(options, CPU).Train(new TinyScenes(2), split, resume: true);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(whole, PriorTrainer.WeightsFile)), File.ReadAllBytes(Path.Combine(split, PriorTrainer.WeightsFile)));
+
+        // The average is the recursion over the raw weights of every step: step 4's from step 3's average and step 4's raw weights.
+        using var raw4 = PriorWeights.Load(Path.Combine(checkpoint, PriorTrainer.WeightsFile));
+        using var average4 = PriorWeights.Load(Path.Combine(whole, PriorTrainer.WeightsFile));
+        var a3 = average3.state_dict(); var r4 = raw4.state_dict();
+        Assert.True(average4.state_dict().Max(kv => (kv.Value - (0.5 * a3[kv.Key] + 0.5 * r4[kv.Key])).abs().max().item<float>()) < 1e-6);
+        Assert.True(MaxDifference(raw4, average4) > 1e-4, "the deliverable should be the average, not the raw weights");
+
+        Assert.Throws<ArgumentException>(() => (Tiny(4) with { EmaDecay = 1 }).Validate());
+    }
+
+    [Fact]
     public void CheckpointStateWrittenBeforeResidualBlocksReadsAsNone()
     {
         var dir = TestData.NewTempDir();
