@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using BetterDepth.Priors.Learned;
 using BetterDepth.Tests.Priors.Learned;
 using BetterDepth.Training;
@@ -155,7 +156,7 @@ public class PriorTrainerTests
         using var raw4 = PriorWeights.Load(Path.Combine(checkpoint, PriorTrainer.WeightsFile));
         using var average4 = PriorWeights.Load(Path.Combine(whole, PriorTrainer.WeightsFile));
         var a3 = average3.state_dict(); var r4 = raw4.state_dict();
-        Assert.True(average4.state_dict().Max(kv => (kv.Value - (0.5 * a3[kv.Key] + 0.5 * r4[kv.Key])).abs().max().item<float>()) < 1e-6);
+        Assert.True(average4.state_dict().Max(kv => (kv.Value - a3[kv.Key].Plus(r4[kv.Key]).Times(0.5)).abs().max().item<float>()) < 1e-6);
         Assert.True(MaxDifference(raw4, average4) > 1e-4, "the deliverable should be the average, not the raw weights");
 
         Assert.Throws<ArgumentException>(() => (Tiny(4) with { EmaDecay = 1 }).Validate());
