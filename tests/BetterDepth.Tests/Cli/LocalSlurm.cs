@@ -38,6 +38,7 @@ public sealed class LocalSlurm : IDisposable
 
     void Boot()
     {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("Slurm and munge run on Linux");
         var munge = Directory.CreateDirectory(Path.Combine(Dir, "munge")).FullName;
         // munged refuses a socket folder that others cannot traverse, and runs as the munge user
         File.SetUnixFileMode(Dir, (UnixFileMode)Convert.ToInt32("755", 8));

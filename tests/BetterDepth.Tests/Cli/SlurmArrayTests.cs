@@ -123,7 +123,7 @@ public class SlurmArrayTests
         // nothing written twice: every file that was there is the same file; no partial (temp) file anywhere
         foreach (var (path, stamp) in before)
             Assert.Equal(stamp, (File.GetLastWriteTimeUtc(path), new FileInfo(path).Length));
-        Assert.Empty(Directory.GetFiles(output, ".*", SearchOption.AllDirectories).Where(f => f.EndsWith(".tmp")));
+        Assert.DoesNotContain(Directory.GetFiles(output, ".*", SearchOption.AllDirectories), f => f.EndsWith(".tmp"));
         var complete = ChildProcess.Exec("dotnet", null, cli);
         Assert.True(complete.Code == 0, complete.Out + complete.Err);
         Assert.Contains("complete", complete.Out);

@@ -14,7 +14,7 @@ namespace BetterDepth.Tests.Cli;
 public class TerminationTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
 {
     [Fact]
-    public void SigtermDuringASlowIterationSavesTheCheckpointAndExitsCancelled()
+    public async Task SigtermDuringASlowIterationSavesTheCheckpointAndExitsCancelled()
     {
         // 768x576 at batch 4 makes one iteration of the tiny U-Net take seconds on a CPU.
         var json = TrainingRuns.ConfigJson(iterations: 1000).Replace("\"width\": 32, \"height\": 24, \"batch_size\": 2", "\"width\": 768, \"height\": 576, \"batch_size\": 4");
@@ -33,13 +33,13 @@ public class TerminationTests(TrainingRuns runs) : IClassFixture<TrainingRuns>
         Assert.True(Err().Contains("train: loss"), $"no iteration finished:\n{Err()}");
         Assert.Equal(0, ChildProcess.Exec("kill", null, "-TERM", child.Id.ToString()).Code);
         if (!child.WaitForExit(TimeSpan.FromMinutes(2))) { child.Kill(entireProcessTree: true); Assert.Fail("the run did not stop"); }
-        reading.Wait();
+        await reading;
 
         Assert.True(CommandRunner.ExitCancelled == child.ExitCode, $"exit code {child.ExitCode}:\n{Err()}");
         Assert.Contains("cancelled", Err());
         var state = TrainingCheckpoint.ReadIteration(run, RefinerTrainingConfig.Load(config));
         Assert.InRange(state, 1, 999);
         Assert.Empty(Directory.GetDirectories(run, "*.tmp-*", SearchOption.AllDirectories));
-        _ = stdout.Result;
+        await stdout;
     }
 }

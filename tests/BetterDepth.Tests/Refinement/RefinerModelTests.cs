@@ -90,7 +90,7 @@ public class RefinerModelTests
         Assert.Equal(model.Scheduler, loaded.Scheduler);
         Assert.True(before.eq(after).all().item<bool>(), "reloaded U-Net gives different outputs");
         Assert.True(File.Exists(Path.Combine(folder, RefinerModel.ManifestName)));
-        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(folder)!).Where(d => d != folder));
+        Assert.DoesNotContain(Directory.GetDirectories(Path.GetDirectoryName(folder)!), d => d != folder);
     }
 
     [Fact]
