@@ -2,7 +2,7 @@ namespace BetterDepth.Priors;
 
 /// <summary>
 /// Builds a prior from a spec string <c>NAME:ARGUMENT</c> (e.g. <c>depth-anything-v2:models/da2_vits.onnx</c>,
-/// <c>file:predictions/</c>) or a bare path (an <c>.onnx</c> file: preset inferred; a folder: file prior).
+/// <c>file:predictions/</c>, <c>flip:learned</c>: another spec averaged with its mirror image) or a bare path (an <c>.onnx</c> file: preset inferred; a folder: file prior).
 /// A new kind of prior is one more line in <see cref="Factories"/>.
 /// </summary>
 public static class PriorRegistry
@@ -12,6 +12,7 @@ public static class PriorRegistry
         ["onnx"] = (model, o) => new OnnxDepthPrior(model, null, o.Threads),
         ["file"] = (folder, o) => new FilePrior(folder, o.FileKind, o.ImageRoot, o.FileMetresPerUnit),
         ["learned"] = (weights, _) => new Learned.LearnedPrior(weights.Length == 0 ? Learned.LearnedPrior.FindDefaultWeights() : weights),
+        [FlipAveragedPrior.SpecName] = (inner, o) => Flipped(Build(inner.Length == 0 ? "learned" : inner, o)),
     };
 
     static PriorRegistry()
@@ -38,5 +39,11 @@ public static class PriorRegistry
         if (spec.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)) return Factories["onnx"](spec, options);
         if (Directory.Exists(spec)) return Factories["file"](spec, options);
         throw new ArgumentException($"unknown prior '{spec}': use NAME:ARGUMENT with NAME one of {string.Join(", ", Factories.Keys)}, a .onnx file or a folder of predictions");
+    }
+
+    static IDepthPrior Flipped(IDepthPrior inner)
+    {
+        try { return new FlipAveragedPrior(inner); }
+        catch { inner.Dispose(); throw; }
     }
 }

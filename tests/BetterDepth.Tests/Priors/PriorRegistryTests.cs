@@ -10,9 +10,12 @@ public class PriorRegistryTests : IDisposable
 
     public void Dispose() => Directory.Delete(dir, true);
 
-    string Model(string name) => TestData.Save(dir, name, OnnxGraphWriter.Model(
+    /// <summary>An ONNX prior whose disparity is the mean of the three channels.</summary>
+    public static byte[] MeanOfChannels() => OnnxGraphWriter.Model(
         [new Node("ReduceMean", ["x"], ["y"], new Attr("axes", Ints: [1]), new Attr("keepdims", Int: 1))],
-        [new Value("x", 1, 3, "H", "W")], [new Value("y", 1, 1, "H", "W")]));
+        [new Value("x", 1, 3, "H", "W")], [new Value("y", 1, 1, "H", "W")]);
+
+    string Model(string name) => TestData.Save(dir, name, MeanOfChannels());
 
     [Fact]
     public void Named_presets_bare_models_and_folders_are_built()
