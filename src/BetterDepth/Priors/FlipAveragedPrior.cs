@@ -6,7 +6,7 @@ namespace BetterDepth.Priors;
 /// Test-time flip averaging for any prior (<c>--prior flip:SPEC</c>): the prior runs on the image and on its mirror
 /// image, the second map is mirrored back, fitted to the first by least squares (each map is only defined up to a
 /// scale and shift, and a network need not pick the same pair for an image and its mirror) and the two are averaged.
-/// Twice the prior's time for a map whose errors that are not left-right symmetric partly cancel.
+/// Twice the prior's time; the errors that are not left-right symmetric partly cancel.
 /// </summary>
 public sealed class FlipAveragedPrior : IDepthPrior
 {

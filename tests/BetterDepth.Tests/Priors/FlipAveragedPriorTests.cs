@@ -23,12 +23,7 @@ public class FlipAveragedPriorTests
         public void Dispose() { }
     }
 
-    static float[] Brightness(RgbImage image)
-    {
-        var v = new float[image.Width * image.Height];
-        for (int i = 0; i < v.Length; i++) v[i] = (image.Data[3 * i] + image.Data[3 * i + 1] + image.Data[3 * i + 2]) / 3f;
-        return v;
-    }
+    static float[] Brightness(RgbImage image) => new CountingPrior().Predict(image).Values;
 
     [Fact]
     public void Mirroring_twice_gives_back_the_image_and_moves_the_first_column_last()
