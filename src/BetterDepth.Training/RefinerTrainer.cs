@@ -70,12 +70,12 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
                 TrainingCheckpoint.Save(runDir, model, optimizer, ema, iteration, config);
             if (stopping)
             {
-                log.WritePlot(Path.Combine(runDir, "loss_curve.png"));
+                log.WritePlot(Path.Combine(runDir, TrainingLog.PlotFileName));
                 return new Result(iteration, lastLoss, clock.Elapsed.TotalSeconds / Math.Max(1, iteration - startIteration), Path.Combine(runDir, TrainingCheckpoint.FolderName));
             }
         }
 
-        log.WritePlot(Path.Combine(runDir, "loss_curve.png"));
+        log.WritePlot(Path.Combine(runDir, TrainingLog.PlotFileName));
         var final = Path.Combine(runDir, FinalName);
         using (ema?.Swap(parameters)) model.Save(final, TrainingInfo(iteration));
         return new Result(iteration, lastLoss, (iteration - startIteration) > 0 ? clock.Elapsed.TotalSeconds / (iteration - startIteration) : 0, final);

@@ -11,6 +11,8 @@ namespace BetterDepth.Training;
 public sealed class TrainingLog
 {
     public const string FileName = "train_log.csv";
+    /// <summary>The loss curve a run draws beside its log when it stops or ends.</summary>
+    public const string PlotFileName = "loss_curve.png";
     const string Header = "iteration,loss,lr,it_per_s";
     readonly string path;
     readonly List<(int Iteration, double Loss)> points = new();

@@ -62,7 +62,9 @@ public static class TrainPriorCommand
             var output = parse.GetValue(outDir)!;
             var result = await ProgressBars.RunAsync("train-prior",
                 p => Task.Run(() => trainer.Train(source, output, parse.GetValue(resume), p, ct), ct));
-            Console.WriteLine($"trained {result.StepsDone} steps, last loss {result.LastLoss:F4}, {result.SecondsPerStep:F2} s/step; weights: {result.WeightsPath}");
+            Console.WriteLine(double.IsNaN(result.LastLoss)
+                ? $"the run was already at step {result.StepsDone} of --steps: nothing to train (loss curve redrawn); weights: {result.WeightsPath}"
+                : $"trained {result.StepsDone} steps, last loss {result.LastLoss:F4}, {result.SecondsPerStep:F2} s/step; weights: {result.WeightsPath}");
             if (parse.GetValue(evalDataset) is { } datasetJson)
                 await EvaluateHeldOut(result.WeightsPath, datasetJson, Path.Combine(output, "heldout"), torchDevice, ct);
             return 0;

@@ -22,6 +22,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     public const string WeightsFile = LearnedPrior.WeightsFile;
     public const string OptimizerFile = "optimizer.dat";
     public const string AveragedFile = "averaged.safetensors";
+    const string PlotTitle = "PRIOR TRAINING LOSS";
 
     public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
 
@@ -68,6 +69,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
             if (ct.IsCancellationRequested)
             {
                 SaveCheckpoint(model, optimizer, ema, parameters, step, outDir);
+                log.WritePlot(Path.Combine(outDir, TrainingLog.PlotFileName), PlotTitle);
                 ct.ThrowIfCancellationRequested();
             }
             var lr = options.LearningRateAt(step);
@@ -102,6 +104,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                 string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
             if (step % options.CheckpointEvery == 0 || step == options.Steps) SaveCheckpoint(model, optimizer, ema, parameters, step, outDir);
         }
+        log.WritePlot(Path.Combine(outDir, TrainingLog.PlotFileName), PlotTitle);
         return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, weightsPath);
     }
 

@@ -31,6 +31,7 @@ public class PriorTrainerTests
         var lines = File.ReadAllLines(Path.Combine(dir, TrainingLog.FileName));
         Assert.Equal(1 + 5, lines.Length);
         Assert.StartsWith("5,", lines[^1]);
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(dir, TrainingLog.PlotFileName))[..4]);
 
         // The trained weights serve as a prior at any input size.
         using var prior = new LearnedPrior(Path.Combine(dir, PriorTrainer.WeightsFile));
@@ -50,6 +51,7 @@ public class PriorTrainerTests
         Assert.NotNull(state);
         Assert.Equal(2, state.Step);
         using var model = PriorWeights.Load(Path.Combine(dir, PriorTrainer.WeightsFile));
+        Assert.True(File.Exists(Path.Combine(dir, TrainingLog.PlotFileName)), "a stopped run draws its loss curve too");
     }
 
     [Fact]
