@@ -15,6 +15,9 @@ namespace BetterDepth.Training.Priors;
 /// An optional third term is the relative disparity error after each image's least-squares fit, which is what
 /// Marigold's evaluation measures: with depth 1/(s p + t), AbsRel is |s p + t - g| / (s p + t). The L1 term weighs an
 /// error in disparity units the same everywhere, so far pixels (small disparity) count little in it and much in AbsRel.
+/// An optional fourth term is the absolute log of the depth ratio after the same fit, the quantity delta1 thresholds: the
+/// relative term is bounded (at most 1) for a pixel fitted too far, however far, while its depth ratio is not; the log
+/// ratio charges it without bound, and charges too near and too far alike, as delta1 does.
 /// </summary>
 internal static class ScaleShiftInvariantLoss
 {
@@ -27,8 +30,9 @@ internal static class ScaleShiftInvariantLoss
     /// <param name="gradientWeight">Weight of the gradient-matching term (MiDaS uses 0.5; 0 turns it off).</param>
     /// <param name="gradientScales">Number of scales of the gradient term (each halves the resolution).</param>
     /// <param name="relativeWeight">Weight of the relative error after the least-squares fit (0, MiDaS's loss, turns it off).</param>
+    /// <param name="logRatioWeight">Weight of the absolute log depth ratio after the least-squares fit (0 turns it off).</param>
     public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4,
-        double relativeWeight = 0)
+        double relativeWeight = 0, double logRatioWeight = 0)
     {
         if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
             throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
@@ -47,8 +51,15 @@ internal static class ScaleShiftInvariantLoss
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
             perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
-        if (relativeWeight > 0)
-            perImage = perImage.Plus(RelativeAfterFit(centredPrediction, centredTarget, meanTarget, targetRaw, m, nSafe, dims).Times(relativeWeight));
+        if (relativeWeight > 0 || logRatioWeight > 0)
+        {
+            var (fitted, floor) = FitToTarget(centredPrediction, centredTarget, meanTarget, dims);
+            var target = maximum(targetRaw, floor);
+            if (relativeWeight > 0)
+                perImage = perImage.Plus(MeanOverValid((fitted - targetRaw).abs() / target, m, nSafe, dims).Times(relativeWeight));
+            if (logRatioWeight > 0)
+                perImage = perImage.Plus(MeanOverValid((LogAboveFloor(fitted, floor) - target.log()).abs(), m, nSafe, dims).Times(logRatioWeight));
+        }
         var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
     }
@@ -65,17 +76,20 @@ internal static class ScaleShiftInvariantLoss
         centred / (centred.abs().sum(dims, keepdim: true) / n).AtLeast(1e-8);
 
     /// <summary>
-    /// Mean |s p + t - g| / g over valid pixels, (s, t) the least-squares fit of p to g (gradients flow through it), from
-    /// the centred maps cp, ct and the target's mean. The target, not the fit, is the denominator so an early, poor fit
-    /// cannot divide by zero; it is held above 2% of the image's mean disparity.
+    /// s p + t, (s, t) the least-squares fit of p to g (gradients flow through it), from the centred maps cp, ct and the
+    /// target's mean; and the floor (2% of the image's mean target disparity) below which neither the target divides nor
+    /// the fit's logarithm is taken, so an early, poor fit cannot divide by zero.
     /// </summary>
-    static Tensor RelativeAfterFit(Tensor cp, Tensor ct, Tensor meanT, Tensor target, Tensor m, Tensor n, long[] dims)
+    static (Tensor Fitted, Tensor Floor) FitToTarget(Tensor cp, Tensor ct, Tensor meanT, long[] dims)
     {
         var scale = (cp * ct).sum(dims, keepdim: true) / (cp * cp).sum(dims, keepdim: true).AtLeast(1e-12);
-        var fitted = cp * scale + meanT;
-        var denominator = maximum(target, meanT.Times(RelativeFloor).AtLeast(1e-8));
-        return ((fitted - target).abs() / denominator * m).sum(dims, keepdim: true) / n;
+        return (cp * scale + meanT, meanT.Times(RelativeFloor).AtLeast(1e-8));
     }
+
+    /// <summary>log x above the floor, continued below it by its tangent, so a fit at or below zero keeps a finite gradient.</summary>
+    static Tensor LogAboveFloor(Tensor x, Tensor floor) => maximum(x, floor).log().Plus((x - floor).ClampedAbove(0) / floor);
+
+    static Tensor MeanOverValid(Tensor perPixel, Tensor m, Tensor n, long[] dims) => (perPixel * m).sum(dims, keepdim: true) / n;
 
     /// <summary>Smallest denominator of the relative term, as a fraction of the image's mean target disparity.</summary>
     const double RelativeFloor = 0.02;

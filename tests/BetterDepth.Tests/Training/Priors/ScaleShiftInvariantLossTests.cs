@@ -70,11 +70,13 @@ public class ScaleShiftInvariantLossTests
         Assert.Throws<ArgumentException>(() => ScaleShiftInvariantLoss.Compute(zeros(2, 1, 24, 16), target, mask));
     }
 
-    [Fact]
-    public void RelativeTermIsZeroForAnAffinePrediction()
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(0, 1)]
+    public void AfterFitTermsAreZeroForAnAffinePrediction(double relative, double logRatio)
     {
         var (target, mask) = Target();
-        using var loss = ScaleShiftInvariantLoss.Compute(target.Times(0.3).Plus(2), target, mask, relativeWeight: 1);
+        using var loss = ScaleShiftInvariantLoss.Compute(target.Times(0.3).Plus(2), target, mask, relativeWeight: relative, logRatioWeight: logRatio);
         Assert.InRange(loss.item<float>(), 0, 1e-4);
     }
 
@@ -92,13 +94,50 @@ public class ScaleShiftInvariantLossTests
         Assert.True(Extra(far) > 2 * Extra(near), $"far {Extra(far)}, near {Extra(near)}");
     }
 
-    [Fact]
-    public void RelativeTermLeavesInvalidPixelsOut()
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(0, 1)]
+    public void AfterFitTermsLeaveInvalidPixelsOut(double relative, double logRatio)
     {
         var (target, mask) = Target();
         var prediction = rand([2, 1, 24, 32], generator: new Generator(5));
-        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: 1).item<float>();
-        var b = ScaleShiftInvariantLoss.Compute(where(mask, prediction, prediction.Plus(1000)), where(mask, target, zeros_like(target)), mask, relativeWeight: 1).item<float>();
+        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: relative, logRatioWeight: logRatio).item<float>();
+        var b = ScaleShiftInvariantLoss.Compute(where(mask, prediction, prediction.Plus(1000)), where(mask, target, zeros_like(target)), mask,
+            relativeWeight: relative, logRatioWeight: logRatio).item<float>();
         Assert.Equal(a, b, 4);
+    }
+
+    [Fact]
+    public void LogRatioTermGrowsWithoutBoundForAPixelFittedFarBeyondItsDepth()
+    {
+        // Far pixels (disparity 0.2) predicted ever farther: the relative term saturates near 1 per pixel, the log ratio does not.
+        var target = ones(1, 1, 8, 8);
+        target[0, 0, .., ..4] = tensor(0.2f);
+        var mask = ones(1, 1, 8, 8, dtype: ScalarType.Bool);
+        float Term(float farValue, bool log)
+        {
+            var p = target.clone(); p[0, 0, ..2, ..4] = tensor(farValue);
+            return ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0, relativeWeight: log ? 0 : 1, logRatioWeight: log ? 1 : 0).item<float>()
+                   - ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0).item<float>();
+        }
+        var relativeGrowth = Term(-0.4f, log: false) / Term(0.0f, log: false);
+        var logGrowth = Term(-0.4f, log: true) / Term(0.0f, log: true);
+        Assert.True(logGrowth > 1.5 * relativeGrowth, $"log ratio grew x{logGrowth}, relative x{relativeGrowth}");
+    }
+
+    [Theory]
+    [InlineData(-5f)]
+    [InlineData(-500f)]
+    public void LogRatioTermHasFiniteGradientsWhenTheFitCrossesZero(float outlier)
+    {
+        // A block predicted far below the rest: its fitted disparity lands at or below zero, where the log is continued linearly.
+        var (target, mask) = Target();
+        var p = target.clone(); p[.., .., ..6, ..6] = tensor(outlier);
+        var prediction = p.requires_grad_(true);
+        using var loss = ScaleShiftInvariantLoss.Compute(prediction, target, mask, logRatioWeight: 1);
+        loss.backward();
+        Assert.True(double.IsFinite(loss.item<float>()));
+        Assert.True(prediction.grad!.isfinite().all().item<bool>());
+        Assert.True(prediction.grad!.abs().sum().item<float>() > 0);
     }
 }
