@@ -96,7 +96,7 @@ public static class Evaluator
                 throw new ArgumentException("no positive prediction value on a valid pixel to fit a scale and shift on");
             var aligned = GroundTruthAlignment.Align(toAlign, gt.Depth, fitValid, mode, range.Min, range.Max);
             var metrics = DepthMetrics.Compute(aligned.Values, gt.Depth.Values, gt.Valid);
-            return detail ? metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid)) : metrics;
+            return detail ? metrics.Concat(DetailMetrics.Compute(aligned, gt.Depth, gt.Valid)).Concat(EdgeBandMetrics.Compute(aligned, gt.Depth, gt.Valid)) : metrics;
         }
         catch (ArgumentException e)
         {

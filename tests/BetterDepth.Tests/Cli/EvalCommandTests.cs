@@ -96,6 +96,7 @@ public class EvalCommandTests
         Assert.True(summary.RootElement.GetProperty("detail_metrics").GetBoolean());
         Assert.Equal("least_square_disparity", summary.RootElement.GetProperty("alignment").GetString());
         Assert.True(metrics.TryGetProperty("dbe_acc", out _));
+        Assert.True(metrics.TryGetProperty("delta1_at_edges", out _));
         Assert.True(metrics.TryGetProperty("edge_recall", out _));
         // disp + doffs is an affine function of disparity, so the fit in disparity space is exact.
         Assert.InRange(metrics.GetProperty("abs_rel").GetDouble(), 0, 1e-4);
