@@ -33,6 +33,7 @@ public static class SceneRenderer
         {
             SceneKind.Indoor => IndoorScene.Generate(random, width, height),
             SceneKind.Outdoor => OutdoorScene.Generate(random, width, height),
+            SceneKind.Pavement => OutdoorScene.Generate(random, width, height, fromPavement: true),
             SceneKind.Desk => DeskScene.Generate(random, width, height),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "not a scene kind"),
         };

@@ -111,7 +111,7 @@ public static class SyntheticDataset
         test_fraction = o.TestFraction,
         antialias = o.Antialias,
         indoor_scenes = kinds.Count(k => k == SceneKind.Indoor),
-        outdoor_scenes = kinds.Count(k => k == SceneKind.Outdoor),
+        outdoor_scenes = kinds.Count(k => k is SceneKind.Outdoor or SceneKind.Pavement),
         desk_scenes = kinds.Count(k => k == SceneKind.Desk),
     });
 

@@ -14,7 +14,7 @@ public static class SynthCommand
         var countOption = new Option<int>("--count") { Description = "Number of scenes.", DefaultValueFactory = _ => 100 };
         var sizeOption = new Option<string>("--size") { Description = "Image size WxH.", DefaultValueFactory = _ => "640x480" };
         var seedOption = new Option<long>("--seed") { Description = "Run seed; scene i uses a seed derived from (seed, i).", DefaultValueFactory = _ => 0 };
-        var kindOption = ChoiceOption.ForEnum("--kind", "Scene kind (desk: close-up desks and objects before a backdrop; mixed: the seed chooses indoor or outdoor per scene; varied: indoor, outdoor or desk, 0.4/0.4/0.2).", SceneKind.Mixed);
+        var kindOption = ChoiceOption.ForEnum("--kind", "Scene kind (desk: close-up desks and objects before a backdrop; pavement: streets seen by a pedestrian on the pavement; mixed: the seed chooses indoor or outdoor per scene; varied: indoor, outdoor or desk, 0.4/0.4/0.2).", SceneKind.Mixed);
         var testOption = new Option<double>("--test-fraction") { Description = "Share of scenes listed in test.txt instead of train.txt.", DefaultValueFactory = _ => 0.1 };
         var montageOption = new Option<string?>("--montage") { Description = "Also write a PNG contact sheet of the first scenes (RGB beside colour-mapped depth)." };
         var montageCountOption = new Option<int>("--montage-count") { Description = "How many of the first scenes the contact sheet shows (1..64).", DefaultValueFactory = _ => 8 };

@@ -27,7 +27,7 @@ public class CommandLineTests
     [InlineData("unknown command 'predcit' (see betterdepth --help)", "predcit", "img")]
     [InlineData("shards: give a command: summarize (see betterdepth shards --help)", "shards")]
     [InlineData("--alignment: 'affine' is not one of auto, least-square, least-square-disparity, none", "eval", "--dataset", "nyu", "--predictions", "p", "--alignment", "affine")]
-    [InlineData("--kind: 'forest' is not one of indoor, outdoor, mixed, desk, varied", "synth", "-o", "x", "--kind", "forest")]
+    [InlineData("--kind: 'forest' is not one of indoor, outdoor, mixed, desk, varied, pavement", "synth", "-o", "x", "--kind", "forest")]
     public void AProblemIsOneLineInTheProjectsWords(string expected, params string[] args) => Assert.Equal(expected, Problem(args));
 
     [Theory]

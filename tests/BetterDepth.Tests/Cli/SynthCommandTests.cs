@@ -22,6 +22,7 @@ public class SynthCommandTests
     [Theory]
     [InlineData("desk", 3, 0)]
     [InlineData("varied", 2, 1)]
+    [InlineData("pavement", 0, 3)]
     public void CloseUpKindsAreCountedInSynthJson(string kind, int desk, int others)
     {
         string folder = TestData.NewTempDir("synth-cli");

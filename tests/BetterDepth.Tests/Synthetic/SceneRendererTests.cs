@@ -10,6 +10,7 @@ public class SceneRendererTests
     [InlineData(SceneKind.Indoor)]
     [InlineData(SceneKind.Outdoor)]
     [InlineData(SceneKind.Desk)]
+    [InlineData(SceneKind.Pavement)]
     public void SameSeedGivesTheSamePixelsSerialOrParallelAndAnotherSeedDoesNot(SceneKind kind)
     {
         var a = SceneRenderer.Render(11, kind, 64, 48);
