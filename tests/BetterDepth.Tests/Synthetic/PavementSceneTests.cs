@@ -36,5 +36,4 @@ public class PavementSceneTests
         int road = Seeds.Count(seed => NearAndFar(Render(seed, SceneKind.Outdoor)));
         Assert.True(pavement >= 1.5 * road && pavement > Seeds.Length / 2, $"frames with near and far: pavement {pavement}, road {road} of {Seeds.Length}");
     }
-
 }
