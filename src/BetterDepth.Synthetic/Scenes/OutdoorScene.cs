@@ -144,13 +144,15 @@ internal static class OutdoorScene
     }
 
     /// <summary>
-    /// A pedestrian on one pavement, clear of the kerb's posts and the trees, looking along the street, half turned to
-    /// the near façades or across the road. A wall a metre or two away fills one side of the view while the street runs out tens of metres:
-    /// the widest depth range in one frame, which a road camera rarely sees.
+    /// A pedestrian on one pavement, between the kerb's posts and the bollards' line and behind the first trees (which
+    /// stand at z >= 0), looking along the street, half turned to the near façades or across the road. A wall a metre
+    /// or two away fills one side of the view while the street runs out tens of metres: the widest depth range in one
+    /// frame, which a road camera rarely sees.
     /// </summary>
     static PinholeCamera PedestrianCamera(SceneRandom random, double road, double pavement, int width, int height)
     {
         int side = random.Chance(0.5) ? -1 : 1;
+        // The pavement's surface is 0.15 m above the road.
         var eye = new Vec3(side * (road + random.Range(0.8, pavement - 0.4)), 0.15 + random.Range(1.4, 1.9), random.Range(-5, 0));
         double yaw = random.NextDouble() switch
         {
