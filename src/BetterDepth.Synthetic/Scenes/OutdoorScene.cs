@@ -122,7 +122,8 @@ internal static class OutdoorScene
         var sunColor = random.Jitter(new Vec3(2.4, 2.25, 2.0), 0.08) * (overcast ? 0.3 : 1.0);
         b.Lights.Add(new DirectionalLight(-toSun, sunColor));
 
-        var camera = fromPavement ? PedestrianCamera(random, road, pavement, width, height) : RoadCamera(random, road, width, height);
+        var (eye, target) = fromPavement ? PedestrianView(random, road, pavement) : RoadView(random, road);
+        var camera = PinholeCamera.LookAt(eye, target, random.Range(40, 95), width, height, random.Range(-0.05, 0.05));
 
         var horizon = random.Jitter(overcast ? new Vec3(0.78, 0.79, 0.8) : new Vec3(0.75, 0.82, 0.9), 0.05);
         var zenith = overcast ? random.Jitter(new Vec3(0.6, 0.62, 0.65), 0.05) : random.Jitter(new Vec3(0.25, 0.42, 0.75), 0.1);
@@ -133,23 +134,25 @@ internal static class OutdoorScene
         return (b.Build(look), camera);
     }
 
-    /// <summary>A car's dashboard to a first-floor window (now and then a drone's view); level to steeply pitched down.</summary>
-    static PinholeCamera RoadCamera(SceneRandom random, double road, int width, int height)
+    /// <summary>
+    /// Eye and look-at point over the road: a car's dashboard to a first-floor window (now and then a drone's view);
+    /// level to steeply pitched down.
+    /// </summary>
+    static (Vec3 Eye, Vec3 Target) RoadView(SceneRandom random, double road)
     {
         double eyeHeight = random.Chance(0.15) ? random.Range(4.5, 10) : random.Range(1.2, 3.0);
         var eye = new Vec3(random.Range(-road + 0.8, road - 0.8), eyeHeight, random.Range(-5, 0));
         double yaw = random.Chance(0.8) ? random.Range(-0.35, 0.35) : random.Range(-1.0, 1.0);
-        var target = eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3.5, 0.5) - (eyeHeight > 4 ? random.Range(2, 6) : 0), Math.Cos(yaw) * 20);
-        return PinholeCamera.LookAt(eye, target, random.Range(40, 95), width, height, random.Range(-0.05, 0.05));
+        return (eye, eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3.5, 0.5) - (eyeHeight > 4 ? random.Range(2, 6) : 0), Math.Cos(yaw) * 20));
     }
 
     /// <summary>
-    /// A pedestrian on one pavement, between the kerb's posts and the bollards' line and behind the first trees (which
-    /// stand at z >= 0), looking along the street, half turned to the near façades or across the road. A wall a metre
-    /// or two away fills one side of the view while the street runs out tens of metres: the widest depth range in one
-    /// frame, which a road camera rarely sees.
+    /// Eye and look-at point of a pedestrian on one pavement, between the kerb's posts and the bollards' line and behind
+    /// the first trees (which stand at z >= 0), looking along the street, half turned to the near façades or across the
+    /// road. A wall a metre or two away fills one side of the view while the street runs out tens of metres: the widest
+    /// depth range in one frame, which a road camera rarely sees.
     /// </summary>
-    static PinholeCamera PedestrianCamera(SceneRandom random, double road, double pavement, int width, int height)
+    static (Vec3 Eye, Vec3 Target) PedestrianView(SceneRandom random, double road, double pavement)
     {
         int side = random.Chance(0.5) ? -1 : 1;
         // The pavement's surface is 0.15 m above the road.
@@ -160,7 +163,6 @@ internal static class OutdoorScene
             < 0.8 => side * random.Range(0.2, 0.6),    // half turned to the near façades
             _ => -side * random.Range(0.3, 1.0),       // across the road
         };
-        var target = eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3, 1), Math.Cos(yaw) * 20);
-        return PinholeCamera.LookAt(eye, target, random.Range(40, 95), width, height, random.Range(-0.05, 0.05));
+        return (eye, eye + new Vec3(Math.Sin(yaw) * 20, random.Range(-3, 1), Math.Cos(yaw) * 20));
     }
 }

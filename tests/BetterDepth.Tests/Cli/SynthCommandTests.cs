@@ -23,7 +23,7 @@ public class SynthCommandTests
     [InlineData("desk", 3, 0)]
     [InlineData("varied", 2, 1)]
     [InlineData("pavement", 0, 3)]
-    public void CloseUpKindsAreCountedInSynthJson(string kind, int desk, int others)
+    public void EachKindIsCountedInSynthJson(string kind, int desk, int others)
     {
         string folder = TestData.NewTempDir("synth-cli");
         Assert.Equal(0, Program.Run(["synth", "-o", folder, "--count", "3", "--size", "24x16", "--seed", "7", "--kind", kind]));
