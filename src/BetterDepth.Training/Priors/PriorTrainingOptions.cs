@@ -18,6 +18,8 @@ public sealed record PriorTrainingOptions
     public double RelativeWeight { get; init; }
     /// <summary>Weight of the absolute log depth ratio after the same fit (what delta1 thresholds); 0 leaves it out.</summary>
     public double LogRatioWeight { get; init; }
+    /// <summary>Weight of the smooth share of pixels outside delta1's threshold after the same fit; 0 leaves it out.</summary>
+    public double Delta1Weight { get; init; }
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Randomly mirror half the samples left-right (depth layout is mirror-symmetric).</summary>
     public bool HorizontalFlip { get; init; } = true;
@@ -43,6 +45,7 @@ public sealed record PriorTrainingOptions
         if (!(GradientWeight >= 0)) throw new ArgumentException($"gradient weight must be >= 0, got {GradientWeight}", nameof(GradientWeight));
         if (!(RelativeWeight >= 0) || !double.IsFinite(RelativeWeight)) throw new ArgumentException($"relative weight must be a number >= 0, got {RelativeWeight}", nameof(RelativeWeight));
         if (!(LogRatioWeight >= 0) || !double.IsFinite(LogRatioWeight)) throw new ArgumentException($"log-ratio weight must be a number >= 0, got {LogRatioWeight}", nameof(LogRatioWeight));
+        if (!(Delta1Weight >= 0) || !double.IsFinite(Delta1Weight)) throw new ArgumentException($"delta1 weight must be a number >= 0, got {Delta1Weight}", nameof(Delta1Weight));
         if (CheckpointEvery <= 0) throw new ArgumentException($"checkpoint interval must be positive, got {CheckpointEvery}", nameof(CheckpointEvery));
         if (EmaDecay is { } d && !(d > 0 && d < 1)) throw new ArgumentException($"EMA decay must be between 0 and 1, got {d}", nameof(EmaDecay));
         Model.Validate();

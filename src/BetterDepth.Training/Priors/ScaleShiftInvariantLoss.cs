@@ -18,6 +18,9 @@ namespace BetterDepth.Training.Priors;
 /// An optional fourth term is the absolute log of the depth ratio after the same fit, the quantity delta1 thresholds: the
 /// relative term is bounded (at most 1) for a pixel fitted too far, however far, while its depth ratio is not; the log
 /// ratio charges it without bound, and charges too near and too far alike, as delta1 does.
+/// An optional fifth term is delta1's own miss count made smooth: per pixel, a sigmoid of the log ratio's distance past
+/// log 1.25. The log ratio pulls hardest on the worst pixels; this term pulls on the ones near the threshold, which are
+/// the ones a small change can bring inside it, and leaves alone pixels far inside or hopelessly outside.
 /// </summary>
 internal static class ScaleShiftInvariantLoss
 {
@@ -31,8 +34,9 @@ internal static class ScaleShiftInvariantLoss
     /// <param name="gradientScales">Number of scales of the gradient term (each halves the resolution).</param>
     /// <param name="relativeWeight">Weight of the relative error after the least-squares fit (0, MiDaS's loss, turns it off).</param>
     /// <param name="logRatioWeight">Weight of the absolute log depth ratio after the least-squares fit (0 turns it off).</param>
+    /// <param name="delta1Weight">Weight of the smooth share of pixels outside delta1's threshold after the fit (0 turns it off).</param>
     public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4,
-        double relativeWeight = 0, double logRatioWeight = 0)
+        double relativeWeight = 0, double logRatioWeight = 0, double delta1Weight = 0)
     {
         if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
             throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
@@ -51,14 +55,17 @@ internal static class ScaleShiftInvariantLoss
         var perImage = residual.abs().sum(dims, keepdim: true) / nSafe;
         if (gradientWeight > 0)
             perImage = perImage.Plus(GradientMatching(residual, m, gradientScales, nSafe).Times(gradientWeight));
-        if (relativeWeight > 0 || logRatioWeight > 0)
+        if (relativeWeight > 0 || logRatioWeight > 0 || delta1Weight > 0)
         {
             var (fitted, floor) = FitToTarget(centredPrediction, centredTarget, meanTarget, dims);
             var target = maximum(targetRaw, floor);
             if (relativeWeight > 0)
                 perImage = perImage.Plus(MeanOverValid((fitted - targetRaw).abs() / target, m, nSafe, dims).Times(relativeWeight));
+            var logRatio = (LogAboveFloor(fitted, floor) - target.log()).abs();
             if (logRatioWeight > 0)
-                perImage = perImage.Plus(MeanOverValid((LogAboveFloor(fitted, floor) - target.log()).abs(), m, nSafe, dims).Times(logRatioWeight));
+                perImage = perImage.Plus(MeanOverValid(logRatio, m, nSafe, dims).Times(logRatioWeight));
+            if (delta1Weight > 0)
+                perImage = perImage.Plus(MeanOverValid(((logRatio - Math.Log(1.25)) / Delta1Softness).sigmoid(), m, nSafe, dims).Times(delta1Weight));
         }
         var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
@@ -90,6 +97,9 @@ internal static class ScaleShiftInvariantLoss
     static Tensor LogAboveFloor(Tensor x, Tensor floor) => maximum(x, floor).log().Plus((x - floor).ClampedAbove(0) / floor);
 
     static Tensor MeanOverValid(Tensor perPixel, Tensor m, Tensor n, long[] dims) => (perPixel * m).sum(dims, keepdim: true) / n;
+
+    /// <summary>Width in log ratio of the smooth delta1 step: a pixel 1.05x inside the threshold counts 0.27 of a miss, 1.16x inside 0.05.</summary>
+    internal const double Delta1Softness = 0.05;
 
     /// <summary>Smallest denominator of the relative term, as a fraction of the image's mean target disparity.</summary>
     const double RelativeFloor = 0.02;

@@ -88,28 +88,78 @@ public class ScaleShiftInvariantLossTests
         Assert.InRange(loss.item<float>(), 0, 1e-4);
     }
 
-    [Fact]
-    public void RelativeTermWeighsFarPixelsMore()
+    /// <summary>One 16x16 image: the top half near (disparity 1), the bottom half at <paramref name="far"/>.</summary>
+    static Tensor NearOverFar(float far)
     {
-        // The same disparity error costs the L1 term the same anywhere; the relative term charges it where disparity is small.
-        var (target, mask) = FarAndNear();
-        var far = target.clone(); far[0, 0, 0, 0] = tensor(0.3f);
-        var near = target.clone(); near[0, 0, 0, 7] = tensor(1.1f);
-        float Extra(Tensor p) => ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0, relativeWeight: 1).item<float>()
-                                 - ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0).item<float>();
-        Assert.True(Extra(far) > 2 * Extra(near), $"far {Extra(far)}, near {Extra(near)}");
+        var target = ones(1, 1, 16, 16);
+        target[0, 0, 8.., ..] = tensor(far);
+        return target;
     }
 
     [Theory]
-    [InlineData(1, 0)]
-    [InlineData(0, 1)]
-    public void AfterFitTermsLeaveInvalidPixelsOut(double relative, double logRatio)
+    [InlineData(0.3f, 0.5f, 1, false)]
+    [InlineData(0.2f, 0.1f, 1, true)]
+    [InlineData(0.2f, 2f, 4, false)]
+    [InlineData(0.3f, 1f, 0, false)]
+    public void Delta1TermIsTheShareOfMissesWhenNoPixelIsNearTheThreshold(float far, float factor, int rows, bool inNearHalf)
+    {
+        // `rows` rows of one half predicted `factor` times their disparity; the fit is recomputed here. Every pixel's log
+        // ratio ends at least `gap` from log 1.25, so each counts within sigmoid(-gap / softness) of delta1's hard count.
+        var target = NearOverFar(far);
+        var mask = ones(1, 1, 16, 16, dtype: ScalarType.Bool);
+        var prediction = target.clone();
+        var first = inNearHalf ? 0 : 8;
+        if (rows > 0) prediction[0, 0, first..(first + rows), ..] = prediction[0, 0, first..(first + rows), ..].Times(factor);
+        var p = prediction.data<float>().Select(x => (double)x).ToArray();
+        var g = target.data<float>().Select(x => (double)x).ToArray();
+        double mp = p.Average(), mg = g.Average();
+        var scale = p.Zip(g).Sum(z => (z.First - mp) * (z.Second - mg)) / p.Sum(x => (x - mp) * (x - mp));
+        var logRatios = p.Zip(g).Select(z => Math.Abs(Math.Log(scale * (z.First - mp) + mg) - Math.Log(z.Second))).ToArray();
+        var gap = logRatios.Min(r => Math.Abs(r - Math.Log(1.25)));
+        Assert.True(gap > 0.15, $"the construction must keep pixels away from the threshold, closest {gap}");
+        var misses = logRatios.Count(r => r > Math.Log(1.25)) / 256.0;
+
+        var term = ScaleShiftInvariantLoss.Compute(prediction, target, mask, gradientWeight: 0, delta1Weight: 1).item<float>()
+                   - ScaleShiftInvariantLoss.Compute(prediction, target, mask, gradientWeight: 0).item<float>();
+        var slack = 1 / (1 + Math.Exp(gap / ScaleShiftInvariantLoss.Delta1Softness));
+        Assert.InRange(term, misses - slack - 1e-4, misses + slack + 1e-4);
+    }
+
+    [Fact]
+    public void Delta1TermPullsOnPixelsNearTheThresholdMoreThanTheLogRatioDoes()
+    {
+        // One row of near pixels fitted a little too far (depth 1.29x, just past 1.25x), one row of far pixels hopelessly far
+        // (3x). Through the fit every pixel pulls on every other, but against the log ratio, which pulls hardest on the
+        // hopeless row, the smooth count moves the pull to the row a small change brings back inside.
+        var target = NearOverFar(0.3f);
+        var mask = ones(1, 1, 16, 16, dtype: ScalarType.Bool);
+        var start = target.clone();
+        start[0, 0, 0, ..] = tensor(0.75f);
+        start[0, 0, 8, ..] = tensor(0.03f);
+        float NearOverHopeless(bool delta1)
+        {
+            var p = start.clone().requires_grad_(true);
+            (ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0, logRatioWeight: delta1 ? 0 : 1, delta1Weight: delta1 ? 1 : 0)
+             - ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0)).backward();
+            var g = p.grad!.abs();
+            return g[0, 0, 0, ..].mean().item<float>() / g[0, 0, 8, ..].mean().item<float>();
+        }
+        var smooth = NearOverHopeless(delta1: true);
+        var logRatio = NearOverHopeless(delta1: false);
+        Assert.True(smooth > 2.5 * logRatio, $"near-threshold over hopeless pull: smooth count {smooth}, log ratio {logRatio}");
+    }
+
+    [Theory]
+    [InlineData(1, 0, 0)]
+    [InlineData(0, 1, 0)]
+    [InlineData(0, 0, 1)]
+    public void AfterFitTermsLeaveInvalidPixelsOut(double relative, double logRatio, double delta1)
     {
         var (target, mask) = Target();
         var prediction = rand([2, 1, 24, 32], generator: new Generator(5));
-        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: relative, logRatioWeight: logRatio).item<float>();
+        var a = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: relative, logRatioWeight: logRatio, delta1Weight: delta1).item<float>();
         var b = ScaleShiftInvariantLoss.Compute(where(mask, prediction, prediction.Plus(1000)), where(mask, target, zeros_like(target)), mask,
-            relativeWeight: relative, logRatioWeight: logRatio).item<float>();
+            relativeWeight: relative, logRatioWeight: logRatio, delta1Weight: delta1).item<float>();
         Assert.Equal(a, b, 4);
     }
 
