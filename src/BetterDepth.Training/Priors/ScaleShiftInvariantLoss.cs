@@ -61,11 +61,14 @@ internal static class ScaleShiftInvariantLoss
             var target = maximum(targetRaw, floor);
             if (relativeWeight > 0)
                 perImage = perImage.Plus(MeanOverValid((fitted - targetRaw).abs() / target, m, nSafe, dims).Times(relativeWeight));
-            var logRatio = (LogAboveFloor(fitted, floor) - target.log()).abs();
-            if (logRatioWeight > 0)
-                perImage = perImage.Plus(MeanOverValid(logRatio, m, nSafe, dims).Times(logRatioWeight));
-            if (delta1Weight > 0)
-                perImage = perImage.Plus(MeanOverValid(((logRatio - Math.Log(1.25)) / Delta1Softness).sigmoid(), m, nSafe, dims).Times(delta1Weight));
+            if (logRatioWeight > 0 || delta1Weight > 0)
+            {
+                var logRatio = (LogAboveFloor(fitted, floor) - target.log()).abs();
+                if (logRatioWeight > 0)
+                    perImage = perImage.Plus(MeanOverValid(logRatio, m, nSafe, dims).Times(logRatioWeight));
+                if (delta1Weight > 0)
+                    perImage = perImage.Plus(MeanOverValid(((logRatio - Math.Log(1.25)) / Delta1Softness).sigmoid(), m, nSafe, dims).Times(delta1Weight));
+            }
         }
         var loss = (perImage * used).sum() / used.sum().AtLeast(1);
         return loss.MoveToOuterDisposeScope();
