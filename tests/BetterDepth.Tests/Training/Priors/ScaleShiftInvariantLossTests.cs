@@ -88,6 +88,18 @@ public class ScaleShiftInvariantLossTests
         Assert.InRange(loss.item<float>(), 0, 1e-4);
     }
 
+    [Fact]
+    public void RelativeTermWeighsFarPixelsMore()
+    {
+        // The same disparity error costs the L1 term the same anywhere; the relative term charges it where disparity is small.
+        var (target, mask) = FarAndNear();
+        var far = target.clone(); far[0, 0, 0, 0] = tensor(0.3f);
+        var near = target.clone(); near[0, 0, 0, 7] = tensor(1.1f);
+        float Extra(Tensor p) => ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0, relativeWeight: 1).item<float>()
+                                 - ScaleShiftInvariantLoss.Compute(p, target, mask, gradientWeight: 0).item<float>();
+        Assert.True(Extra(far) > 2 * Extra(near), $"far {Extra(far)}, near {Extra(near)}");
+    }
+
     /// <summary>One 16x16 image: the top half near (disparity 1), the bottom half at <paramref name="far"/>.</summary>
     static Tensor NearOverFar(float far)
     {
