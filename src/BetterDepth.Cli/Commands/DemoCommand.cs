@@ -22,7 +22,7 @@ public static class DemoCommand
         var count = new Option<int>("--count") { Description = "Held-out synthetic scenes to render", DefaultValueFactory = _ => 24 };
         var size = new Option<string>("--size") { Description = "Scene size WxH (the default weights were trained at 256x192)", DefaultValueFactory = _ => "256x192" };
         var seed = new Option<long>("--seed") { Description = "Scene seed (the default models were trained on seeds 2026 and 4242: any other seed gives unseen scenes)", DefaultValueFactory = _ => 777 };
-        var prior = new Option<string>("--prior") { Description = "Prior spec (default: the project's learned CNN prior)", DefaultValueFactory = _ => "learned" };
+        var prior = new Option<string?>("--prior") { Description = "Prior spec (default: the refiner's own, from its refiner.json; else the project's learned CNN prior)" };
         var refiner = new Option<string?>("--refiner") { Description = "Refiner folder (default: models/refiner)" };
         var steps = new Option<int>("--steps") { Description = "DDIM steps", DefaultValueFactory = _ => 2 };
         var ensemble = new Option<int>("--ensemble") { Description = "Ensemble members (Marigold's median ensembling; the paper's default setting is 10)", DefaultValueFactory = _ => 1 };
@@ -50,13 +50,16 @@ public static class DemoCommand
 
             TorchDevice.ConfigureThreads();
             var dataset = EvaluationDataset.Open(Path.Combine(scenes, "dataset.json"), null, Path.Combine(scenes, "all.txt"));
-            var priorSpec = parse.GetValue(prior)!;
+            // A refiner is measured on the prior it names, as predict runs it: a refiner fine-tuned on another prior
+            // would otherwise be scored on the default one without a word.
+            var refinerDefaults = RefinerDefaults.Read(refinerPath);
+            var priorSpec = parse.GetValue(prior) ?? refinerDefaults.Prior ?? "learned";
             using var depthPrior = TrainingPriors.Create(priorSpec, dataset.GroundTruthByRgbPath());
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions
             {
                 Steps = parse.GetValue(steps), EnsembleSize = parse.GetValue(ensemble), ProcessingResolution = 0, Seed = 0,
-                PriorLayoutSigma = parse.GetValue(layout) ?? RefinerDefaults.Read(refinerPath).PriorLayoutSigma ?? 0,
+                PriorLayoutSigma = parse.GetValue(layout) ?? refinerDefaults.PriorLayoutSigma ?? 0,
             };
             options.Validate();
             var result = await ProgressBars.RunAsync("prior + refiner", p => Task.Run(() =>
@@ -84,8 +87,19 @@ public static class DemoCommand
 
     static void PrintTable(ExperimentResult result, string priorSpec)
     {
-        AnsiConsole.MarkupLine(Markup.Escape(priorSpec == "learned" ? "prior: the project's learned CNN; refined: BetterDepth on it" : $"prior: {priorSpec}; refined: BetterDepth on it"));
+        AnsiConsole.MarkupLine(Markup.Escape($"prior: {Describe(priorSpec)}; refined: BetterDepth on it"));
         AnsiConsole.Write(Table(result.Refined.EvaluatedCount, result.Prior.Means, result.Refined.Means));
+    }
+
+    /// <summary>The prior as a user would name it: a refiner's default spec carries an absolute path.</summary>
+    static string Describe(string priorSpec)
+    {
+        var colon = priorSpec.IndexOf(':');
+        var path = colon > 1 ? priorSpec[(colon + 1)..] : "";
+        if (priorSpec == "learned" || (priorSpec.StartsWith("learned:", StringComparison.Ordinal) &&
+                                       Path.GetFullPath(path) == Path.GetFullPath(Path.Combine(ProjectPaths.Models, "prior-cnn"))))
+            return "the project's learned CNN";
+        return Path.IsPathRooted(path) ? $"{priorSpec[..colon]}:{Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}" : priorSpec;
     }
 
     /// <summary>Prior against refined, one row each.</summary>

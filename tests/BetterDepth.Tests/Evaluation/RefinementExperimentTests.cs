@@ -109,4 +109,36 @@ public class RefinementExperimentTests
         var missing = Path.Combine(outDir, "no-such-refiner");
         Assert.Equal(CommandRunner.ExitBadInput, Program.Run(["demo", "--output", outDir, "--refiner", missing]));
     }
+
+    [Fact]
+    public void DemoScoresTheRefinersOwnPriorUnlessToldAnother()
+    {
+        // A refiner fine-tuned on another prior names it in refiner.json; scoring it on the default prior would
+        // measure plug-and-play, not the refiner.
+        var refiner = TinyRefiner();
+        var manifestPath = Path.Combine(refiner, RefinerModel.ManifestName);
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
+        manifest["defaults"] = new System.Text.Json.Nodes.JsonObject { ["prior"] = new System.Text.Json.Nodes.JsonObject { ["kind"] = "degraded" } };
+        File.WriteAllText(manifestPath, manifest.ToJsonString());
+
+        (string Shown, double PriorAbsRel) Demo(params string[] extra)
+        {
+            var outDir = TestData.NewTempDir("demo-prior");
+            var shown = new StringWriter();
+            var console = AnsiConsole.Console;
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(shown), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+            try { Assert.Equal(0, Program.Run(["demo", "-o", outDir, "--count", "2", "--size", "48x36", "--refiner", refiner, .. extra])); }
+            finally { AnsiConsole.Console = console; }
+            using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "prior_summary.json")));
+            return (shown.ToString(), summary.RootElement.GetProperty("metrics").GetProperty("abs_rel").GetDouble());
+        }
+
+        var own = Demo();
+        var named = Demo("--prior", "degraded");
+        var other = Demo("--prior", "learned");
+        Assert.Contains("prior: degraded; refined", own.Shown);
+        Assert.Equal(named.PriorAbsRel, own.PriorAbsRel, 12);
+        Assert.Contains("prior: the project's learned CNN; refined", other.Shown);
+        Assert.NotEqual(other.PriorAbsRel, own.PriorAbsRel, 6);
+    }
 }
