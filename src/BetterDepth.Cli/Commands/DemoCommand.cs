@@ -3,6 +3,7 @@ using System.Globalization;
 using BetterDepth.Compute;
 using BetterDepth.Evaluation;
 using BetterDepth.Imaging;
+using BetterDepth.Priors.Learned;
 using BetterDepth.Refinement;
 using BetterDepth.Synthetic;
 using BetterDepth.Training.Priors;
@@ -94,13 +95,15 @@ public static class DemoCommand
     /// <summary>The prior as a user would name it: a refiner's default spec carries an absolute path.</summary>
     static string Describe(string priorSpec)
     {
-        var colon = priorSpec.IndexOf(':');
-        var path = colon > 1 ? priorSpec[(colon + 1)..] : "";
-        if (priorSpec == "learned" || (priorSpec.StartsWith("learned:", StringComparison.Ordinal) &&
-                                       Path.GetFullPath(path) == Path.GetFullPath(Path.Combine(ProjectPaths.Models, "prior-cnn"))))
-            return "the project's learned CNN";
-        return Path.IsPathRooted(path) ? $"{priorSpec[..colon]}:{Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}" : priorSpec;
+        var parts = priorSpec.Split(':', 2);
+        if (parts is not [var kind, var path] || !Path.IsPathRooted(path))
+            return priorSpec == "learned" ? ShippedPrior : priorSpec;
+        var shipped = Path.Combine(ProjectPaths.Root, LearnedPrior.DefaultWeights);
+        return kind == "learned" && LearnedPrior.ResolveWeights(path) == shipped
+            ? ShippedPrior : $"{kind}:{Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}";
     }
+
+    const string ShippedPrior = "the project's learned CNN";
 
     /// <summary>Prior against refined, one row each.</summary>
     public static Table Table(int scenes, MetricValues prior, MetricValues refined)

@@ -87,20 +87,13 @@ public class RefinementExperimentTests
     public void DemoRunsOnAGivenRefinerAndFailsClearlyWithoutOne()
     {
         var outDir = TestData.NewTempDir("demo");
-        var shown = new StringWriter();
-        var console = AnsiConsole.Console;
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(shown), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        AnsiConsole.Console.Profile.Width = 80;
-        int code;
-        try { code = Program.Run(["demo", "-o", outDir, "--count", "2", "--size", "48x36", "--refiner", TinyRefiner()]); }
-        finally { AnsiConsole.Console = console; }
-        Assert.Equal(0, code);
+        var shown = RunDemo(outDir, TinyRefiner());
         // what a user reads in an 80-column terminal: nothing folded, no suggestion that a Marigold folder runs in predict
-        var lines = shown.ToString().Split('\n');
+        var lines = shown.Split('\n');
         Assert.All(lines, l => Assert.True(l.TrimEnd('\r').Length <= 80, l));
         Assert.Contains(lines, l => l.Contains("AbsRel%↓") && l.Contains("edge R%↑"));
         Assert.Contains(lines, l => l.Trim('│', '|', ' ').StartsWith("refined ", StringComparison.Ordinal));
-        Assert.DoesNotContain("marigold", shown.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("marigold", shown, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(outDir, "montage.png")));
         Assert.True(File.Exists(Path.Combine(outDir, "refined_summary.json")));
         var montage = ImageFile.ReadRgb(Path.Combine(outDir, "montage.png"));
@@ -124,13 +117,9 @@ public class RefinementExperimentTests
         (string Shown, double PriorAbsRel) Demo(params string[] extra)
         {
             var outDir = TestData.NewTempDir("demo-prior");
-            var shown = new StringWriter();
-            var console = AnsiConsole.Console;
-            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(shown), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-            try { Assert.Equal(0, Program.Run(["demo", "-o", outDir, "--count", "2", "--size", "48x36", "--refiner", refiner, .. extra])); }
-            finally { AnsiConsole.Console = console; }
+            var shown = RunDemo(outDir, refiner, extra);
             using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "prior_summary.json")));
-            return (shown.ToString(), summary.RootElement.GetProperty("metrics").GetProperty("abs_rel").GetDouble());
+            return (shown, summary.RootElement.GetProperty("metrics").GetProperty("abs_rel").GetDouble());
         }
 
         var own = Demo();
@@ -140,5 +129,18 @@ public class RefinementExperimentTests
         Assert.Equal(named.PriorAbsRel, own.PriorAbsRel, 12);
         Assert.Contains("prior: the project's learned CNN; refined", other.Shown);
         Assert.NotEqual(other.PriorAbsRel, own.PriorAbsRel, 6);
+    }
+    /// <summary>`demo` on two 48x36 scenes, as an 80-column terminal without colour shows it; asserts it succeeds.</summary>
+    static string RunDemo(string outDir, string refiner, params string[] extra)
+    {
+        var shown = new StringWriter();
+        var console = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(shown), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        AnsiConsole.Console.Profile.Width = 80;
+        int code;
+        try { code = Program.Run(["demo", "-o", outDir, "--count", "2", "--size", "48x36", "--refiner", refiner, .. extra]); }
+        finally { AnsiConsole.Console = console; }
+        Assert.Equal(0, code);
+        return shown.ToString();
     }
 }
