@@ -77,7 +77,9 @@ public sealed class RefinerTrainer(RefinerTrainingConfig config, RefinerModel mo
 
         log.WritePlot(Path.Combine(runDir, TrainingLog.PlotFileName));
         var final = Path.Combine(runDir, FinalName);
-        using (ema?.Swap(parameters)) model.Save(final, TrainingInfo(iteration));
+        // the refiner runs on the prior it was trained with unless told otherwise (predict, serve, demo read this)
+        var defaults = RefinerDefaults.PriorEntry(config.Prior, final) is { } prior ? new JsonObject { ["prior"] = prior } : null;
+        using (ema?.Swap(parameters)) model.Save(final, TrainingInfo(iteration), defaults);
         return new Result(iteration, lastLoss, (iteration - startIteration) > 0 ? clock.Elapsed.TotalSeconds / (iteration - startIteration) : 0, final);
     }
 

@@ -63,6 +63,25 @@ public sealed record RefinerDefaults
         });
     }
 
+    /// <summary>
+    /// The <c>defaults.prior</c> entry that names <paramref name="spec"/> (as a working-directory-relative
+    /// <see cref="Priors.PriorRegistry"/> spec) from a refiner saved in <paramref name="folder"/>: the inverse of reading it.
+    /// Null for a spec only training can build (the degraded prior needs each sample's ground truth) or one the entry
+    /// cannot express (a nested spec such as flip:learned:PATH).
+    /// </summary>
+    public static JsonObject? PriorEntry(string spec, string folder)
+    {
+        int colon = spec.IndexOf(':');
+        var (kind, argument) = colon > 0 ? (spec[..colon], spec[(colon + 1)..]) : (spec, "");
+        bool known = Priors.PriorRegistry.Names.Contains(kind, StringComparer.OrdinalIgnoreCase)
+            && !string.Equals(kind, Priors.FlipAveragedPrior.SpecName, StringComparison.OrdinalIgnoreCase);
+        if (!known) return null;
+        var entry = new JsonObject { ["kind"] = kind };
+        if (argument.Length > 0)
+            entry["path"] = Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(argument)).Replace('\\', '/');
+        return entry;
+    }
+
     static string PriorSpec(JsonObject prior, string folder, string manifestPath)
     {
         var kind = prior["kind"]?.GetValue<string>();

@@ -111,7 +111,8 @@ public sealed class RefinerModel : IDisposable
     }
 
     /// <summary>Writes the folder atomically (see <see cref="AtomicFolder"/>).</summary>
-    public void Save(string folder, JsonObject? trainingInfo = null) => AtomicFolder.Replace(folder, temp =>
+    /// <param name="defaults">How the folder asks to be run (<see cref="RefinerDefaults"/>), written as refiner.json's <c>defaults</c>.</param>
+    public void Save(string folder, JsonObject? trainingInfo = null, JsonObject? defaults = null) => AtomicFolder.Replace(folder, temp =>
     {
         DiffusersCheckpoint.Save(temp, Unet, Autoencoder, Context, Scheduler.ToJson());
         var manifest = new JsonObject
@@ -122,6 +123,7 @@ public sealed class RefinerModel : IDisposable
             ["condition_skip"] = ConditionSkip,
             ["output"] = "affine-invariant disparity (decoded [-1, 1] mapped to [0, 1], 1 = near)",
         };
+        if (defaults is not null) manifest["defaults"] = defaults.DeepClone();
         if (trainingInfo is not null) manifest["training"] = trainingInfo.DeepClone();
         File.WriteAllText(Path.Combine(temp, ManifestName), manifest.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     });

@@ -46,6 +46,30 @@ public class RefinerDefaultsTests
     }
 
     [Theory]
+    [InlineData("learned")]
+    [InlineData("learned:runs/prior-v11/prior.safetensors")]
+    [InlineData("depth-anything-v2:../models/da2 vits.onnx")]
+    public void APriorEntryWrittenForAFolderReadsBackAsTheSameSpec(string spec)
+    {
+        var folder = Path.Combine(TestData.NewTempDir("defaults"), "run", "final");
+        var entry = RefinerDefaults.PriorEntry(spec, folder)!;
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, RefinerModel.ManifestName),
+            Head + "\"defaults\": {\"prior\": " + entry.ToJsonString() + "}}");
+        int colon = spec.IndexOf(':');
+        var expected = colon < 0 ? spec : spec[..(colon + 1)] + Path.GetFullPath(spec[(colon + 1)..]);
+        Assert.Equal(expected, RefinerDefaults.Read(folder).Prior);
+        if (colon > 0) Assert.False(Path.IsPathRooted(entry["path"]!.GetValue<string>()));
+    }
+
+    [Theory]
+    [InlineData("degraded:4")]
+    [InlineData("flip:learned:prior.safetensors")]
+    [InlineData("no-such-kind:x")]
+    public void ASpecOnlyTrainingCanBuildOrTheEntryCannotSayHasNoEntry(string spec) =>
+        Assert.Null(RefinerDefaults.PriorEntry(spec, TestData.NewTempDir("defaults")));
+
+    [Theory]
     [InlineData("""{"steps": 2}""", "unknown key 'steps'")]
     [InlineData("""{"denoising_steps": 0}""", "denoising_steps must be >= 1")]
     [InlineData("""{"ensemble_size": 0}""", "ensemble_size must be >= 1")]

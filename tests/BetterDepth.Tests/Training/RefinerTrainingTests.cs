@@ -64,6 +64,23 @@ public class RefinerTrainingTests(TrainingRuns runs) : IClassFixture<TrainingRun
     }
 
     [Fact]
+    public void ATrainedRefinerNamesItsPriorSoPredictRunsItOnThatPrior()
+    {
+        var prior = Path.Combine(runs.Root, "priors", $"cnn-{Guid.NewGuid():N}.safetensors");
+        Directory.CreateDirectory(Path.GetDirectoryName(prior)!);
+        using (var cnn = new BetterDepth.Priors.Learned.PriorCnn(new BetterDepth.Priors.Learned.PriorCnnConfig(8, 64, 32)))
+            BetterDepth.Priors.Learned.PriorWeights.Save(cnn, prior);
+        var run = runs.NewRun("learned-prior");
+        var json = TrainingRuns.ConfigJson(iterations: 1).Replace("\"degraded:4\"", $"\"learned:{prior.Replace("\\", "/")}\"");
+        var result = RefinerTraining.Run(RefinerTrainingConfig.Load(runs.WriteConfig(json, "learned-prior.json")), run, false, null, CancellationToken.None);
+        Assert.Equal("learned:" + prior, RefinerDefaults.Read(result.FinalFolder).Prior);
+
+        // the degraded prior needs each sample's ground truth: predict could not build it, so it is not named
+        var degraded = RefinerTraining.Run(runs.Config(iterations: 1, name: "degraded-prior.json"), runs.NewRun("degraded-prior"), false, null, CancellationToken.None);
+        Assert.Null(RefinerDefaults.Read(degraded.FinalFolder).Prior);
+    }
+
+    [Fact]
     public void ConditionSkipTrainsAnX0RefinerThatKeepsTheSkipAndRejectsV()
     {
         var schedulers = Path.Combine(TestData.RepoRoot, "configs", "schedulers", "sample-trailing-zsnr.json");
