@@ -14,7 +14,7 @@ public sealed record DepthEdgeSettings(double Sigma, double LowThreshold, double
 }
 
 /// <summary>Depth discontinuities found the way iBims-1 finds them in a prediction: Canny on the depth normalised to [0, 1].</summary>
-internal static class DepthEdges
+public static class DepthEdges
 {
     /// <summary>
     /// Min-max normalises the depth over the usable pixels (inside <paramref name="valid"/> and &gt; 0; iBims-1 treats 0 as

@@ -6,7 +6,7 @@ namespace BetterDepth.Evaluation;
 /// Exact Euclidean distance transform (Felzenszwalb and Huttenlocher, "Distance Transforms of Sampled Functions", 2012):
 /// a 1-D lower envelope of parabolas along every column, then along every row, in O(pixels).
 /// </summary>
-internal static class DistanceTransform
+public static class DistanceTransform
 {
     /// <summary>
     /// Distance in pixels from every pixel to the nearest pixel where <paramref name="features"/> is true
