@@ -54,7 +54,7 @@ public static class DemoCommand
             // A refiner is measured on the prior it names, as predict runs it: a refiner fine-tuned on another prior
             // would otherwise be scored on the default one without a word.
             var refinerDefaults = RefinerDefaults.Read(refinerPath);
-            var priorSpec = parse.GetValue(prior) ?? refinerDefaults.Prior ?? "learned";
+            var priorSpec = parse.GetValue(prior) ?? refinerDefaults.Prior ?? PipelineOptions.FallbackPrior;
             using var depthPrior = TrainingPriors.Create(priorSpec, dataset.GroundTruthByRgbPath());
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions
@@ -97,7 +97,7 @@ public static class DemoCommand
     {
         var parts = priorSpec.Split(':', 2);
         if (parts is not [var kind, var path] || !Path.IsPathRooted(path))
-            return priorSpec == "learned" ? ShippedPrior : priorSpec;
+            return priorSpec == PipelineOptions.FallbackPrior ? ShippedPrior : priorSpec;
         var shipped = Path.Combine(ProjectPaths.Root, LearnedPrior.DefaultWeights);
         return kind == "learned" && LearnedPrior.ResolveWeights(path) == shipped
             ? ShippedPrior : $"{kind}:{Path.GetRelativePath(Directory.GetCurrentDirectory(), path)}";
