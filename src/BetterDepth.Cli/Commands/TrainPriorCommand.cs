@@ -21,6 +21,7 @@ public static class TrainPriorCommand
         var size = new Option<string>("--size") { Description = "Working resolution WxH, multiples of 32", DefaultValueFactory = _ => "256x192" };
         var channels = new Option<int>("--channels") { Description = "Channels of the first stage (doubled at each stage up to 8x)", DefaultValueFactory = _ => 32 };
         var residualBlocks = new Option<int>("--residual-blocks") { Description = "Residual blocks at each of the 1/32, 1/16 and 1/8 levels; with --init from a network with fewer, the added ones start as the identity", DefaultValueFactory = _ => 0 };
+        var attentionBlocks = new Option<int>("--attention-blocks") { Description = "Self-attention blocks at each of the 1/32 and 1/16 levels, after the residual ones; with --init from a network with fewer, the added ones start as the identity", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without random crops and colour changes (the mirror stays)" };
         var seed = new Option<int>("--seed") { Description = "Seed of initial weights and batch order", DefaultValueFactory = _ => 0 };
         var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
@@ -36,7 +37,7 @@ public static class TrainPriorCommand
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, seed, gradient, relative, logRatio, delta1, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, attentionBlocks, seed, gradient, relative, logRatio, delta1, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -45,7 +46,7 @@ public static class TrainPriorCommand
             var options = new PriorTrainingOptions
             {
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
-                Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks)), Seed = parse.GetValue(seed),
+                Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks), parse.GetValue(attentionBlocks)), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), RelativeWeight = parse.GetValue(relative),
                 LogRatioWeight = parse.GetValue(logRatio), Delta1Weight = parse.GetValue(delta1),
                 CheckpointEvery = parse.GetValue(checkpointEvery),

@@ -10,8 +10,8 @@ namespace BetterDepth.Training.Onnx;
 /// TorchSharp: input <c>image</c> [batch, 3, height, width] (ImageNet-normalised RGB, sides multiples of 32),
 /// output <c>disparity</c> [batch, 1, height, width]. The graph mirrors <see cref="PriorCnn.forward"/> op by op;
 /// GroupNorm becomes Reshape -> InstanceNormalization -> Reshape -> Mul/Add, SiLU becomes x * Sigmoid(x), a residual
-/// block's sum an Add, and every bilinear upsampling is a 2x Resize (half_pixel is align_corners=false), since sides
-/// divide by 32.
+/// block's sum an Add, an attention block MatMul -> Softmax -> MatMul over the flattened positions, and every bilinear
+/// upsampling is a 2x Resize (half_pixel is align_corners=false), since sides divide by 32.
 /// </summary>
 public static class PriorCnnOnnxExport
 {
@@ -75,8 +75,8 @@ public static class PriorCnnOnnxExport
             var e5 = Block("enc5", e4, stride: 2);
             var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e5]);
             var g = Silu("context_silu", Conv("context", pooled, stride: 1, padding: 0));
-            e5 = Residual("res32", Builder.Add("context_add", "Add", [e5, g]));
-            var d = Residual("res16", Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1));
+            e5 = Attention("attn32", Residual("res32", Builder.Add("context_add", "Add", [e5, g])));
+            var d = Attention("attn16", Residual("res16", Block("dec4", Builder.Add("dec4_concat", "Concat", [Up("dec4_up", e5), e4], new Attr("axis", Int: 1)), stride: 1)));
             d = Residual("res8", Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1));
             d = Block("dec2", Builder.Add("dec2_concat", "Concat", [Up("dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
             var head = Up("head_up2", Up("head_up1", Conv("head", d, stride: 1, padding: 1)));
@@ -99,6 +99,47 @@ public static class PriorCnnOnnxExport
                 x = Builder.Add($"{prefix}.{i}_add", "Add", [x, GroupNorm($"{prefix}.{i}.norm2", Conv($"{prefix}.{i}.conv2", h, stride: 1, padding: 1))]);
             }
             return x;
+        }
+
+        /// <summary>
+        /// The level's <see cref="AttentionBlock"/>s: x + Linear(softmax(q k^T / sqrt(d)) v) per head, q, k, v Linear maps of the
+        /// group-normalised positions [B, H*W, C] (normalising before flattening is the same normalisation).
+        /// </summary>
+        string Attention(string prefix, string x)
+        {
+            for (int i = 0; i < model.Config.AttentionBlocks; i++)
+            {
+                var p = $"{prefix}.{i}.attention";
+                var channels = state[$"{p}.to_q.weight"].shape[1];
+                var heads = channels / AttentionBlock.HeadSize;
+                var flat = Builder.Constant($"{p}_flat", [3], [0L, channels, -1L]);
+                var split = Builder.Constant($"{p}_split", [4], [0L, 0L, heads, AttentionBlock.HeadSize]);
+                var merge = Builder.Constant($"{p}_merge", [3], [0L, 0L, channels]);
+                var scale = Builder.Constant($"{p}_scale", [1], [1f / MathF.Sqrt(AttentionBlock.HeadSize)]);
+                var normed = GroupNorm($"{p}.group_norm", x);
+                var tokens = Builder.Add($"{p}_tokens", "Transpose", [Builder.Add($"{p}_flatten", "Reshape", [normed, flat])], new Attr("perm", Ints: [0, 2, 1]));
+                string Heads(string name, long[] perm) =>
+                    Builder.Add($"{p}_{name}_heads", "Transpose", [Builder.Add($"{p}_{name}_split", "Reshape", [Linear($"{p}.{name}", tokens), split])], new Attr("perm", Ints: perm));
+                var q = Heads("to_q", [0, 2, 1, 3]);
+                var kT = Heads("to_k", [0, 2, 3, 1]);
+                var v = Heads("to_v", [0, 2, 1, 3]);
+                var scores = Builder.Add($"{p}_scores", "Mul", [Builder.Add($"{p}_qk", "MatMul", [q, kT]), scale]);
+                var weights = Builder.Add($"{p}_softmax", "Softmax", [scores], new Attr("axis", Int: -1));
+                var attended = Builder.Add($"{p}_merged", "Reshape", [Builder.Add($"{p}_unheads", "Transpose",
+                    [Builder.Add($"{p}_av", "MatMul", [weights, v])], new Attr("perm", Ints: [0, 2, 1, 3])), merge]);
+                var back = Builder.Add($"{p}_positions", "Transpose", [Linear($"{p}.to_out.0", attended)], new Attr("perm", Ints: [0, 2, 1]));
+                var map = Builder.Add($"{p}_map", "Reshape", [back, Builder.Add($"{p}_shape", "Shape", [x])]);
+                x = Builder.Add($"{prefix}.{i}_add", "Add", [x, map]);
+            }
+            return x;
+        }
+
+        /// <summary>nn.Linear on [B, N, in]: MatMul by the transposed weight, plus the bias.</summary>
+        string Linear(string module, string x)
+        {
+            var weight = Weight($"{module}.weight", transposed: true);
+            var product = Builder.Add($"{module}_matmul", "MatMul", [x, weight.Name]);
+            return Builder.Add(module, "Add", [product, Weight($"{module}.bias").Name]);
         }
 
         /// <summary>Conv with the module's weight (and bias, if it has one); the kernel size comes from the weight's shape.</summary>
@@ -133,12 +174,15 @@ public static class PriorCnnOnnxExport
         string Up(string name, string x) => Builder.Add(name, "Resize", [x, "", doubleSize],
             new Attr("mode", Text: "linear"), new Attr("coordinate_transformation_mode", Text: "half_pixel"));
 
-        /// <summary>A state-dict tensor as a float initializer of the same name; per-channel vectors become [C, 1, 1] to broadcast over H, W.</summary>
-        Initializer Weight(string key, bool channelsFirst = false)
+        /// <summary>
+        /// A state-dict tensor as a float initializer of the same name; per-channel vectors become [C, 1, 1] to broadcast over
+        /// H, W, and a Linear's [out, in] weight becomes [in, out] for MatMul when <paramref name="transposed"/>.
+        /// </summary>
+        Initializer Weight(string key, bool channelsFirst = false, bool transposed = false)
         {
             if (!state.TryGetValue(key, out var tensor))
                 throw new InvalidOperationException($"ONNX export: the network has no weight '{key}' (the export and PriorCnn disagree)");
-            using var cpu = tensor.detach().to(CPU).to(ScalarType.Float32).contiguous();
+            using var cpu = (transposed ? tensor.detach().t() : tensor.detach()).to(CPU).to(ScalarType.Float32).contiguous();
             var dims = channelsFirst ? [cpu.shape[0], 1, 1] : cpu.shape;
             return Builder.Constant(new Initializer(key, dims, cpu.data<float>().ToArray()));
         }

@@ -111,8 +111,8 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     void CheckCompatible(PriorTrainingState state, string outDir)
     {
         var m = options.Model;
-        if (state.BaseChannels != m.BaseChannels || state.Width != m.Width || state.Height != m.Height || state.ResidualBlocks != m.ResidualBlocks)
-            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is {Describe(new PriorCnnConfig(state.BaseChannels, state.Width, state.Height, state.ResidualBlocks))}, " +
+        if (state.Model != m)
+            throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint is {Describe(state.Model)}, " +
                                         $"this run asks for {Describe(m)}");
         if (state.EmaDecay != options.EmaDecay)
             throw new ArgumentException($"{Path.Combine(outDir, PriorTrainingState.FileName)}: checkpoint was trained with " +
@@ -123,24 +123,26 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     }
 
     /// <summary>
-    /// The --init network: the one this run trains (same channels and working size), or one with fewer residual blocks
-    /// per level, which is deepened with identity blocks (<see cref="PriorCnn.Deepened"/>).
+    /// The --init network: the one this run trains (same channels and working size), or one with fewer residual or attention
+    /// blocks per level, which is deepened with identity blocks (<see cref="PriorCnn.Deepened"/>).
     /// </summary>
     PriorCnn LoadInit(string path)
     {
         var model = PriorWeights.Load(path);
         var c = model.Config;
         if (c == options.Model) return model;
-        if (c with { ResidualBlocks = options.Model.ResidualBlocks } == options.Model && c.ResidualBlocks < options.Model.ResidualBlocks)
+        var m = options.Model;
+        if (c with { ResidualBlocks = m.ResidualBlocks, AttentionBlocks = m.AttentionBlocks } == m && c.ResidualBlocks <= m.ResidualBlocks && c.AttentionBlocks <= m.AttentionBlocks)
         {
-            using (model) return model.Deepened(options.Model.ResidualBlocks);
+            using (model) return model.Deepened(m.ResidualBlocks, m.AttentionBlocks);
         }
         model.Dispose();
         throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(options.Model)}");
     }
 
     static string Describe(PriorCnnConfig c) =>
-        $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "");
+        $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "")
+        + (c.AttentionBlocks > 0 ? $" and {c.AttentionBlocks} attention blocks per level" : "");
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, ExponentialMovingAverage? ema,
                         IReadOnlyList<TorchSharp.Modules.Parameter> parameters, int step, string outDir)
@@ -155,7 +157,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                 using (ema.Swap(parameters))
                     PriorWeights.Save(model, Path.Combine(temp, AveragedFile), new Dictionary<string, string>(metadata) { ["ema_decay"] = ema.Decay.ToString(CultureInfo.InvariantCulture) });
             new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
-                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks, options.EmaDecay).Save(temp);
+                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks, options.EmaDecay, options.Model.AttentionBlocks).Save(temp);
         });
         // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
         AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, ema is null ? WeightsFile : AveragedFile)));

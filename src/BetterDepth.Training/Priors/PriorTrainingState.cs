@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using BetterDepth.Priors.Learned;
 
 namespace BetterDepth.Training.Priors;
 
@@ -6,11 +8,15 @@ namespace BetterDepth.Training.Priors;
 /// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
 /// got and the settings a resumed run must share with the original one. ResidualBlocks is absent (so 0) in
 /// checkpoints written before the network could have them, EmaDecay (null: no average) in those written before the
-/// average existed.
+/// average existed, AttentionBlocks (so 0) in those written before attention blocks existed.
 /// </summary>
 internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps, int ResidualBlocks = 0,
-    double? EmaDecay = null)
+    double? EmaDecay = null, int AttentionBlocks = 0)
 {
+    /// <summary>The network the checkpoint holds.</summary>
+    [JsonIgnore]
+    public PriorCnnConfig Model => new(BaseChannels, Width, Height, ResidualBlocks, AttentionBlocks);
+
     public const string FileName = "state.json";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -13,7 +13,8 @@ namespace BetterDepth.Priors.Learned;
 /// quarter resolution, upsampled bilinearly. Like DPT and Depth Anything (whose heads see 1/14 to 1/4 features)
 /// it gets the layout right and blurs thin structures and occlusion edges over a few pixels: the detail the
 /// diffusion refiner is there to restore. Optional residual blocks after the context (1/32), dec4 (1/16) and dec3
-/// (1/8) deepen the levels that decide the layout; they start as the identity, so they can be added to trained weights.
+/// (1/8) deepen the levels that decide the layout, and optional self-attention blocks after those at 1/32 and 1/16 relate
+/// every position to every other; both start as the identity, so they can be added to trained weights.
 /// </summary>
 public sealed class PriorCnn : nn.Module<Tensor, Tensor>
 {
@@ -21,6 +22,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     readonly Conv2d context;
     readonly ConvBlock dec4, dec3, dec2;
     readonly ModuleList<ResidualBlock> res32, res16, res8;
+    readonly ModuleList<AttentionBlock> attn32, attn16;
     readonly Conv2d head;
 
     public PriorCnnConfig Config { get; }
@@ -43,6 +45,8 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         res32 = Residual(8 * c, config.ResidualBlocks);
         res16 = Residual(8 * c, config.ResidualBlocks);
         res8 = Residual(4 * c, config.ResidualBlocks);
+        attn32 = new([.. Enumerable.Range(0, config.AttentionBlocks).Select(_ => new AttentionBlock(8 * c))]);
+        attn16 = new([.. Enumerable.Range(0, config.AttentionBlocks).Select(_ => new AttentionBlock(8 * c))]);
         RegisterComponents();
     }
 
@@ -60,8 +64,8 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         var e5 = enc5.forward(e4);
         // Global context: the scene's overall layout (floor, far wall, horizon) reaches every position.
         var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e5, 1)));
-        e5 = Through(res32, e5.Plus(g));
-        var d = Through(res16, dec4.forward(cat([Up2(e5), e4], 1)));
+        e5 = Through(attn32, Through(res32, e5.Plus(g)));
+        var d = Through(attn16, Through(res16, dec4.forward(cat([Up2(e5), e4], 1))));
         d = Through(res8, dec3.forward(cat([Up2(d), e3], 1)));
         d = dec2.forward(cat([Up2(d), e2], 1));
         // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
@@ -71,14 +75,18 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// A new network with this one's weights and <paramref name="residualBlocks"/> blocks per level, the added ones the
-    /// identity: it computes exactly what this one does, with room to learn more (for `train-prior --init`).
+    /// A new network with this one's weights and <paramref name="residualBlocks"/> residual and <paramref name="attentionBlocks"/>
+    /// attention blocks per level, the added ones the identity: it computes exactly what this one does, with room to learn
+    /// more (for `train-prior --init`).
     /// </summary>
-    public PriorCnn Deepened(int residualBlocks)
+    public PriorCnn Deepened(int residualBlocks, int? attentionBlocks = null)
     {
+        var attention = attentionBlocks ?? Config.AttentionBlocks;
         if (residualBlocks < Config.ResidualBlocks)
             throw new ArgumentException($"a network with {Config.ResidualBlocks} residual blocks per level cannot lose some (asked for {residualBlocks})", nameof(residualBlocks));
-        var deeper = new PriorCnn(Config with { ResidualBlocks = residualBlocks });
+        if (attention < Config.AttentionBlocks)
+            throw new ArgumentException($"a network with {Config.AttentionBlocks} attention blocks per level cannot lose some (asked for {attention})", nameof(attentionBlocks));
+        var deeper = new PriorCnn(Config with { ResidualBlocks = residualBlocks, AttentionBlocks = attention });
         var target = deeper.state_dict();
         using var noGrad = no_grad();
         foreach (var (key, weight) in state_dict()) target[key].copy_(weight);
@@ -89,7 +97,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     static ModuleList<ResidualBlock> Residual(int channels, int count) =>
         new([.. Enumerable.Range(0, count).Select(_ => new ResidualBlock(channels))]);
 
-    static Tensor Through(ModuleList<ResidualBlock> blocks, Tensor x)
+    static Tensor Through<TBlock>(ModuleList<TBlock> blocks, Tensor x) where TBlock : nn.Module<Tensor, Tensor>
     {
         foreach (var block in blocks) x = block.forward(x);
         return x;

@@ -3,10 +3,11 @@ namespace BetterDepth.Priors.Learned;
 /// <summary>
 /// Shape of the learned prior network: channel width of its first stage (doubled at each downsampling stage up
 /// to 8x), the fixed working resolution images are resized to before the forward pass, and the residual blocks
-/// added at each of the 1/32, 1/16 and 1/8 levels, where the layout is decided (0: architecture 2 as first trained).
+/// added at each of the 1/32, 1/16 and 1/8 levels, where the layout is decided (0: architecture 2 as first trained), and
+/// the self-attention blocks after them at 1/32 and 1/16, which let every position see every other one (0: none).
 /// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
 /// </summary>
-public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0)
+public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0, int AttentionBlocks = 0)
 {
     /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
     public const int Stride = 32;
@@ -15,7 +16,7 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
     /// Bounds checked before the network is built: the default is 16 channels at 256x192, and 1e6 channels (a file's
     /// metadata says so, nothing stops it) made libtorch ask for terabytes.
     /// </summary>
-    public const int MaxBaseChannels = 1024, MaxSide = 8192, MaxResidualBlocks = 16;
+    public const int MaxBaseChannels = 1024, MaxSide = 8192, MaxResidualBlocks = 16, MaxAttentionBlocks = 8;
 
     public void Validate()
     {
@@ -25,6 +26,8 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
             throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, at most {MaxSide}, got {Width}x{Height}", nameof(Width));
         if (ResidualBlocks < 0 || ResidualBlocks > MaxResidualBlocks)
             throw new ArgumentException($"residual blocks per level must be 0 to {MaxResidualBlocks}, got {ResidualBlocks}", nameof(ResidualBlocks));
+        if (AttentionBlocks < 0 || AttentionBlocks > MaxAttentionBlocks)
+            throw new ArgumentException($"attention blocks per level must be 0 to {MaxAttentionBlocks}, got {AttentionBlocks}", nameof(AttentionBlocks));
     }
 
     /// <summary>Parses "WxH" (for example "256x192").</summary>

@@ -15,9 +15,10 @@ internal static class PriorWeights
     /// <summary>
     /// 2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load);
     /// 3: architecture 2 with residual blocks at 1/32, 1/16 and 1/8 (metadata "residual_blocks"). A network without
-    /// residual blocks is saved as 2, so the files it makes load in versions that know only 2.
+    /// residual blocks is saved as 2, so the files it makes load in versions that know only 2;
+    /// 4: architecture 3 with attention blocks at 1/32 and 1/16 (metadata "residual_blocks" and "attention_blocks").
     /// </summary>
-    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3";
+    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4";
     const string HeadKey = "head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -25,13 +26,19 @@ internal static class PriorWeights
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatTag,
-            ["architecture"] = model.Config.ResidualBlocks == 0 ? ArchitectureWithoutBlocks : ArchitectureWithBlocks,
+            ["architecture"] = model.Config switch
+            {
+                { AttentionBlocks: > 0 } => ArchitectureWithAttention,
+                { ResidualBlocks: > 0 } => ArchitectureWithBlocks,
+                _ => ArchitectureWithoutBlocks,
+            },
             ["base_channels"] = model.Config.BaseChannels.ToString(CultureInfo.InvariantCulture),
             ["width"] = model.Config.Width.ToString(CultureInfo.InvariantCulture),
             ["height"] = model.Config.Height.ToString(CultureInfo.InvariantCulture),
             ["output"] = "affine_disparity",
         };
-        if (model.Config.ResidualBlocks > 0) metadata["residual_blocks"] = model.Config.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
+        if (model.Config.ResidualBlocks > 0 || model.Config.AttentionBlocks > 0) metadata["residual_blocks"] = model.Config.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
+        if (model.Config.AttentionBlocks > 0) metadata["attention_blocks"] = model.Config.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
@@ -44,13 +51,14 @@ internal static class PriorWeights
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
         metadata.TryGetValue("architecture", out var architecture);
-        var residualBlocks = architecture switch
+        var (residualBlocks, attentionBlocks) = architecture switch
         {
-            ArchitectureWithoutBlocks => 0,
-            ArchitectureWithBlocks => MetaInt(path, metadata, "residual_blocks"),
-            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} and {ArchitectureWithBlocks} (retrain with `betterdepth train-prior`)"),
+            ArchitectureWithoutBlocks => (0, 0),
+            ArchitectureWithBlocks => (MetaInt(path, metadata, "residual_blocks"), 0),
+            ArchitectureWithAttention => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks")),
+            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithAttention} (retrain with `betterdepth train-prior`)"),
         };
-        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks);
+        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks, attentionBlocks);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
@@ -58,11 +66,9 @@ internal static class PriorWeights
         if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != headChannelsNeeded)
             throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights: '{HeadKey}' {(head is null ? "is missing" : $"has shape [{string.Join(", ", head.Shape)}]")}, base_channels {config.BaseChannels} needs [1, {headChannelsNeeded}, 3, 3]");
 
-        // ... and so must the residual blocks: block N-1 present, block N absent (a count beyond the tensors allocates nothing).
-        const string lastBlockKey = "res32.{0}.conv1.weight";
-        if (config.ResidualBlocks > 0 && !file.Entries.ContainsKey(string.Format(CultureInfo.InvariantCulture, lastBlockKey, config.ResidualBlocks - 1))
-            || file.Entries.ContainsKey(string.Format(CultureInfo.InvariantCulture, lastBlockKey, config.ResidualBlocks)))
-            throw new InvalidFileException(path, $"metadata residual_blocks {config.ResidualBlocks} does not match the weights' residual blocks");
+        // ... and so must the block counts: block N-1 present, block N absent (a count beyond the tensors allocates nothing).
+        CheckBlockCount(file, "residual_blocks", config.ResidualBlocks, "res32.{0}.conv1.weight");
+        CheckBlockCount(file, "attention_blocks", config.AttentionBlocks, "attn32.{0}.attention.to_q.weight");
 
         var model = new PriorCnn(config);
         try
@@ -76,6 +82,13 @@ internal static class PriorWeights
             model.Dispose();
             throw;
         }
+    }
+
+    static void CheckBlockCount(SafeTensorsFile file, string metadataKey, int count, string blockKeyFormat)
+    {
+        string Key(int block) => string.Format(CultureInfo.InvariantCulture, blockKeyFormat, block);
+        if (count > 0 && !file.Entries.ContainsKey(Key(count - 1)) || file.Entries.ContainsKey(Key(count)))
+            throw new InvalidFileException(file.Path, $"metadata {metadataKey} {count} does not match the weights' {metadataKey.Replace('_', ' ')}");
     }
 
     /// <summary>Copies the file's tensors into <paramref name="model"/>, requiring the exact same keys and shapes.</summary>

@@ -57,6 +57,33 @@ public class PriorCnnTests
             Assert.False(a.eq(b).all().item<bool>());
     }
 
+    [Fact]
+    public void AttentionBlocksStartAsTheIdentityAndRelateDistantPositionsOnceTrained()
+    {
+        random.manual_seed(4);
+        using var plain = new PriorCnn(new PriorCnnConfig(16, 96, 64, 1));
+        using var attending = plain.Deepened(1, 1);
+        Assert.Equal(new PriorCnnConfig(16, 96, 64, 1, 1), attending.Config);
+        // a block: the norm's scale and shift, q, k, v and the output projection with biases, at 1/32 and 1/16 (8C = 128)
+        const long c = 128;
+        Assert.Equal(2 * (2 * c + 4 * (c * c + c)), attending.parameters().Sum(p => p.numel()) - plain.parameters().Sum(p => p.numel()));
+        using var input = randn(1, 3, 64, 96);
+        using (no_grad())
+        using (var a = plain.forward(input))
+        using (var b = attending.forward(input))
+            Assert.True(a.eq(b).all().item<bool>(), "new attention blocks changed the output");
+        Assert.Throws<ArgumentException>(() => attending.Deepened(1, 0));
+
+        // once the output projection is non-zero the block computes something
+        using (no_grad())
+            foreach (var (name, p) in attending.named_parameters())
+                if (name.Contains(".to_out.")) p.normal_();
+        using (no_grad())
+        using (var a = plain.forward(input))
+        using (var b = attending.forward(input))
+            Assert.False(a.eq(b).all().item<bool>());
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(PriorCnnConfig.MaxResidualBlocks + 1)]

@@ -21,16 +21,23 @@ public class PriorWeightsTests
     }
 
     [Theory]
-    [InlineData(0, "2")]
-    [InlineData(2, "3")]
-    public void SaveLoadRoundTripIsExact(int residualBlocks, string architecture)
+    [InlineData(0, 0, "2")]
+    [InlineData(2, 0, "3")]
+    [InlineData(1, 1, "4")]
+    [InlineData(0, 2, "4")]
+    public void SaveLoadRoundTripIsExact(int residualBlocks, int attentionBlocks, string architecture)
     {
-        var config = Small with { ResidualBlocks = residualBlocks };
+        var config = Small with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks };
         var path = SavedModel(out var original, config);
+        using (no_grad())
+            foreach (var (name, p) in original.named_parameters())
+                if (name.Contains(".to_out.")) p.normal_();  // saved after the fact: the zero start would compare equal anyway
+        PriorWeights.Save(original, path);
         using (var file = SafeTensorsFile.Open(path))
         {
             Assert.Equal(architecture, file.Metadata["architecture"]);
-            Assert.Equal(residualBlocks > 0, file.Metadata.ContainsKey("residual_blocks"));
+            Assert.Equal(residualBlocks > 0 || attentionBlocks > 0, file.Metadata.ContainsKey("residual_blocks"));
+            Assert.Equal(attentionBlocks > 0, file.Metadata.ContainsKey("attention_blocks"));
         }
         using (original)
         using (var loaded = PriorWeights.Load(path))
@@ -95,6 +102,19 @@ public class PriorWeightsTests
         var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("residual_blocks", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    public void AttentionBlockCountThatDisagreesWithTheWeightsIsRejected(string claimed)
+    {
+        var path = SavedModel(out var model, Small with { ResidualBlocks = 1, AttentionBlocks = 2 });
+        model.Dispose();
+        RewriteHeader(path, h => h.Replace("\"attention_blocks\":\"2\"", $"\"attention_blocks\":\"{claimed}\""));
+        var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("attention_blocks", e.Message);
     }
 
     /// <summary>Edits the safetensors JSON header in place; the edit must keep its length.</summary>

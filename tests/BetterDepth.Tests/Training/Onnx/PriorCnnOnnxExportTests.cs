@@ -24,12 +24,17 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
 
     static string ShippedWeights => Path.Combine(TestData.RepoRoot, LearnedPrior.DefaultWeights);
 
-    /// <summary>Random weights everywhere, GroupNorm's affine included (its default 1/0 would hide a wrong Mul/Add).</summary>
-    static PriorCnn RandomNetwork(int seed, int residualBlocks = 0)
+    /// <summary>
+    /// Random weights everywhere, GroupNorm's affine included (its default 1/0 would hide a wrong Mul/Add), and the attention
+    /// blocks' output projections (their zero start would hide a wrong attention).
+    /// </summary>
+    static PriorCnn RandomNetwork(int seed, int residualBlocks = 0, int attentionBlocks = 0)
     {
         random.manual_seed(seed);
-        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64, residualBlocks));
+        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64, residualBlocks, attentionBlocks));
         using var noGrad = no_grad();
+        foreach (var (name, p) in model.named_parameters())
+            if (name.Contains(".to_out.")) p.copy_(randn_like(p).Times(0.2));
         foreach (var (name, p) in model.named_parameters())
             if (name.Contains(".norm")) p.copy_(name.EndsWith("weight") ? rand_like(p).Plus(0.5) : randn_like(p).Times(0.2));
         model.eval();
@@ -63,9 +68,11 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
     [InlineData(64, 32, 0)]
     [InlineData(96, 64, 0)]
     [InlineData(96, 64, 2)]
-    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height, int residualBlocks)
+    [InlineData(96, 64, 1, 1)]
+    [InlineData(128, 64, 0, 2)]
+    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height, int residualBlocks, int attentionBlocks = 0)
     {
-        using var model = RandomNetwork(seed: width, residualBlocks);
+        using var model = RandomNetwork(seed: width, residualBlocks, attentionBlocks);
         var path = Path.Combine(dir, "random.onnx");
         PriorCnnOnnxExport.Save(model, path);
 

@@ -132,6 +132,14 @@ public class PriorTrainerTests
         var back = Tiny(1) with { InitWeights = Path.Combine(run, PriorTrainer.WeightsFile) };
         var lose = Assert.Throws<InvalidFileException>(() => new PriorTrainer(back, CPU).Train(new TinyScenes(2), TestData.NewTempDir(), resume: false));
         Assert.Contains("with 1 residual blocks per level", lose.Message);
+
+        // attention blocks are added the same way, and the checkpoint records them
+        var attending = deeper with { InitWeights = Path.Combine(run, PriorTrainer.WeightsFile), Model = deeper.Model with { AttentionBlocks = 1 } };
+        var attendingRun = TestData.NewTempDir();
+        new PriorTrainer(attending, CPU).Train(new TinyScenes(2), attendingRun, resume: false);
+        Assert.Equal(deeper.Model with { AttentionBlocks = 1 }, PriorTrainingState.TryLoad(attendingRun)!.Model);
+        var withoutAttention = Assert.Throws<ArgumentException>(() => new PriorTrainer(deeper with { InitWeights = null }, CPU).Train(new TinyScenes(2), attendingRun, resume: true));
+        Assert.Contains("1 attention blocks per level", withoutAttention.Message);
     }
 
     [Fact]
