@@ -40,6 +40,9 @@ public sealed record PipelineOptions
             PriorLayoutSigma = PriorLayoutSigma ?? defaults.PriorLayoutSigma ?? library.PriorLayoutSigma,
         };
         options.Validate();
-        return (Prior ?? defaults.Prior ?? FallbackPrior, options);
+        return (PriorSpec(Prior, defaults), options);
     }
+
+    /// <summary>The prior to run: the one given, else the one the refiner folder names (checked to exist), else <see cref="FallbackPrior"/>.</summary>
+    public static string PriorSpec(string? given, RefinerDefaults defaults) => given ?? defaults.CheckedPrior() ?? FallbackPrior;
 }

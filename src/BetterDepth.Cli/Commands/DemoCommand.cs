@@ -54,7 +54,7 @@ public static class DemoCommand
             // A refiner is measured on the prior it names, as predict runs it: a refiner fine-tuned on another prior
             // would otherwise be scored on the default one without a word.
             var refinerDefaults = RefinerDefaults.Read(refinerPath);
-            var priorSpec = parse.GetValue(prior) ?? refinerDefaults.Prior ?? PipelineOptions.FallbackPrior;
+            var priorSpec = PipelineOptions.PriorSpec(parse.GetValue(prior), refinerDefaults);
             using var depthPrior = TrainingPriors.Create(priorSpec, dataset.GroundTruthByRgbPath());
             using var model = RefinerModel.Load(refinerPath, TorchDevice.Parse("cpu"));
             var options = new RefinementOptions

@@ -20,6 +20,9 @@ public sealed record RefinerDefaults
 {
     /// <summary>A prior spec for <see cref="Priors.PriorRegistry"/> (its path made absolute), or null.</summary>
     public string? Prior { get; init; }
+
+    /// <summary>The refiner.json that named <see cref="Prior"/> and the file or folder it points to (null without a path).</summary>
+    string? priorManifest, priorPath;
     public int? Steps { get; init; }
     public int? EnsembleSize { get; init; }
     public int? ProcessingResolution { get; init; }
@@ -52,9 +55,14 @@ public sealed record RefinerDefaults
                 return value is null || (value >= 0 && value <= RefinementOptions.MaxPriorLayoutSigma) ? value
                     : throw new InvalidFileException(path, $"defaults.prior_layout_sigma must be from 0 to {RefinementOptions.MaxPriorLayoutSigma}, got {value}");
             }
+            string? prior = null, priorPath = null;
+            if (defaults["prior"] is not null)
+                prior = PriorSpec(defaults["prior"] as JsonObject ?? throw new InvalidFileException(path, "defaults.prior must be an object {kind, path}"), folder, path, out priorPath);
             return new RefinerDefaults
             {
-                Prior = defaults["prior"] is null ? null : PriorSpec(defaults["prior"] as JsonObject ?? throw new InvalidFileException(path, "defaults.prior must be an object {kind, path}"), folder, path),
+                Prior = prior,
+                priorManifest = path,
+                priorPath = priorPath,
                 Steps = Number("denoising_steps", 1),
                 EnsembleSize = Number("ensemble_size", 1),
                 ProcessingResolution = Number("processing_resolution", 0) ?? trained,
@@ -82,12 +90,25 @@ public sealed record RefinerDefaults
         return entry;
     }
 
-    static string PriorSpec(JsonObject prior, string folder, string manifestPath)
+    /// <summary>
+    /// <see cref="Prior"/>, once its file is known to exist. Checked where the default is used rather than when the
+    /// folder is read, so a refiner moved without its prior still runs with --prior; when it is used, the error names
+    /// the refiner.json that pointed at the missing file, not only the file.
+    /// </summary>
+    public string? CheckedPrior()
+    {
+        if (priorPath is not null && !File.Exists(priorPath) && !Directory.Exists(priorPath))
+            throw new InvalidFileException(priorManifest!, $"defaults.prior names {priorPath}, which does not exist (keep the prior beside the refiner folder, or pass --prior)");
+        return Prior;
+    }
+
+    static string PriorSpec(JsonObject prior, string folder, string manifestPath, out string? absolutePath)
     {
         var kind = prior["kind"]?.GetValue<string>();
         if (string.IsNullOrWhiteSpace(kind)) throw new InvalidFileException(manifestPath, "defaults.prior.kind must name a prior (e.g. learned)");
         var relative = prior["path"]?.GetValue<string>();
-        return relative is null ? kind : $"{kind}:{Path.GetFullPath(relative, Path.GetFullPath(folder))}";
+        absolutePath = relative is null ? null : Path.GetFullPath(relative, Path.GetFullPath(folder));
+        return absolutePath is null ? kind : $"{kind}:{absolutePath}";
     }
 
     static int? TrainedLongSide(JsonObject manifest)

@@ -1,3 +1,4 @@
+using BetterDepth;
 using BetterDepth.Imaging;
 using BetterDepth.Refinement;
 
@@ -25,6 +26,24 @@ public class RefinerDefaultsTests
         var defaults = RefinerDefaults.Read(folder);
         Assert.Equal("learned:" + Path.Combine(Path.GetDirectoryName(folder)!, "prior-cnn"), defaults.Prior);
         Assert.Equal((3, 4, 320, 8.0), (defaults.Steps, defaults.EnsembleSize, defaults.ProcessingResolution, defaults.PriorLayoutSigma));
+    }
+
+    [Fact]
+    public void AMissingPriorIsReportedAgainstTheRefinerJsonThatNamedItAndOnlyWhenItIsUsed()
+    {
+        var folder = Folder(Head + """ "defaults": {"prior": {"kind": "learned", "path": "../prior-cnn"}}} """);
+        var defaults = RefinerDefaults.Read(folder);   // reading does not check: --prior may stand in
+        Assert.Equal("file:x", PipelineOptions.PriorSpec("file:x", defaults));
+        var e = Assert.Throws<InvalidFileException>(() => PipelineOptions.PriorSpec(null, defaults));
+        Assert.Equal(Path.Combine(folder, RefinerModel.ManifestName), e.FilePath);
+        var prior = Path.Combine(Path.GetDirectoryName(folder)!, "prior-cnn");
+        Assert.Contains(prior, e.Message);
+        Assert.Contains("--prior", e.Message);
+        Assert.Throws<InvalidFileException>(() => new PipelineOptions().Resolve(defaults));
+
+        Directory.CreateDirectory(prior);
+        Assert.Equal("learned:" + prior, PipelineOptions.PriorSpec(null, defaults));
+        Assert.Equal(PipelineOptions.FallbackPrior, PipelineOptions.PriorSpec(null, RefinerDefaults.None));
     }
 
     [Fact]
