@@ -19,7 +19,7 @@ public static class ExportPriorCommand
         var output = new Option<string>("--output", "-o") { Description = "ONNX file to write (replaced atomically)", Required = true };
         var fixedSize = new Option<bool>("--fixed-size")
         {
-            Description = "Fix the input height and width to the weights' working size, so every image is resized to it as the `learned` prior does (default: dynamic, multiples of 16)",
+            Description = "Fix the input height and width to the weights' working size, so every image is resized to it as the `learned` prior does (default: dynamic, multiples of " + PriorCnnConfig.Stride + ")",
         };
 
         var command = new Command("export-prior", "Export the learned depth prior to ONNX (run it with ONNX Runtime as betterdepth-cnn:FILE.onnx).");
@@ -30,7 +30,7 @@ public static class ExportPriorCommand
             var target = parse.GetValue(output)!;
             bool isFixed = parse.GetValue(fixedSize);
             var config = PriorCnnOnnxExport.Export(source, target, isFixed);
-            var size = isFixed ? $"fixed {config.Width}x{config.Height}" : "dynamic size (multiples of 16)";
+            var size = isFixed ? $"fixed {config.Width}x{config.Height}" : $"dynamic size (multiples of {PriorCnnConfig.Stride})";
             Console.WriteLine($"wrote {target} from {source}: {size} input, {new FileInfo(target).Length / 1024} KiB; use it as betterdepth-cnn:{target}");
             return Task.FromResult(0);
         }, ct));
