@@ -130,14 +130,14 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     {
         var model = PriorWeights.Load(path);
         var c = model.Config;
-        if (c == options.Model) return model;
         var m = options.Model;
+        if (c == m) return model;
         if (c with { ResidualBlocks = m.ResidualBlocks, AttentionBlocks = m.AttentionBlocks } == m && c.ResidualBlocks <= m.ResidualBlocks && c.AttentionBlocks <= m.AttentionBlocks)
         {
             using (model) return model.Deepened(m.ResidualBlocks, m.AttentionBlocks);
         }
         model.Dispose();
-        throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(options.Model)}");
+        throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(m)}");
     }
 
     static string Describe(PriorCnnConfig c) =>
@@ -156,8 +156,7 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
             if (ema is not null)
                 using (ema.Swap(parameters))
                     PriorWeights.Save(model, Path.Combine(temp, AveragedFile), new Dictionary<string, string>(metadata) { ["ema_decay"] = ema.Decay.ToString(CultureInfo.InvariantCulture) });
-            new PriorTrainingState(step, options.Seed, options.Model.BaseChannels, options.Model.Width, options.Model.Height,
-                options.BatchSize, options.LearningRate, options.Steps, options.Model.ResidualBlocks, options.EmaDecay, options.Model.AttentionBlocks).Save(temp);
+            PriorTrainingState.Of(options, step).Save(temp);
         });
         // The deliverable beside the checkpoint: replaced atomically, so a reader never sees half a file.
         AtomicFile.WriteAllBytes(Path.Combine(outDir, WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, ema is null ? WeightsFile : AveragedFile)));

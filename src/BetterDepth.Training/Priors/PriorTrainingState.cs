@@ -17,6 +17,14 @@ internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, 
     [JsonIgnore]
     public PriorCnnConfig Model => new(BaseChannels, Width, Height, ResidualBlocks, AttentionBlocks);
 
+    /// <summary>The state of a run with these options after <paramref name="step"/> steps.</summary>
+    public static PriorTrainingState Of(PriorTrainingOptions options, int step)
+    {
+        var m = options.Model;
+        return new(step, options.Seed, m.BaseChannels, m.Width, m.Height, options.BatchSize, options.LearningRate, options.Steps,
+            m.ResidualBlocks, options.EmaDecay, m.AttentionBlocks);
+    }
+
     public const string FileName = "state.json";
     static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
