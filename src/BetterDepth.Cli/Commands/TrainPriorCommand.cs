@@ -28,6 +28,7 @@ public static class TrainPriorCommand
         var relative = new Option<double>("--relative-weight") { Description = "Weight of the relative disparity error after a least-squares fit (what AbsRel weighs); 0 is MiDaS's loss", DefaultValueFactory = _ => 0 };
         var logRatio = new Option<double>("--log-ratio-weight") { Description = "Weight of the absolute log depth ratio after a least-squares fit (what delta1 thresholds); 0 leaves it out", DefaultValueFactory = _ => 0 };
         var delta1 = new Option<double>("--delta1-weight") { Description = "Weight of the smooth share of pixels outside delta1's threshold after a least-squares fit; 0 leaves it out", DefaultValueFactory = _ => 0 };
+        var hardImages = new Option<double>("--hard-image-power") { Description = "Weigh each image's loss by (its loss / the batch's mean) to this power, so the worst-fitted scenes pull hardest (0 to 8; 0 weighs images equally)", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --output" };
         var init = new Option<string?>("--init") { Description = "Start a new run from these learned-prior weights (e.g. models/prior-cnn/prior.safetensors) instead of random ones; fresh optimiser and schedule" };
@@ -37,7 +38,7 @@ public static class TrainPriorCommand
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, attentionBlocks, seed, gradient, relative, logRatio, delta1, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, attentionBlocks, seed, gradient, relative, logRatio, delta1, hardImages, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -48,7 +49,7 @@ public static class TrainPriorCommand
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks), parse.GetValue(attentionBlocks)), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), RelativeWeight = parse.GetValue(relative),
-                LogRatioWeight = parse.GetValue(logRatio), Delta1Weight = parse.GetValue(delta1),
+                LogRatioWeight = parse.GetValue(logRatio), Delta1Weight = parse.GetValue(delta1), HardImagePower = parse.GetValue(hardImages),
                 CheckpointEvery = parse.GetValue(checkpointEvery),
                 Augment = !parse.GetValue(noAugment), InitWeights = parse.GetValue(init), EmaDecay = parse.GetValue(emaDecay),
             };

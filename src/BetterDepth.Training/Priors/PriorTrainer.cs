@@ -84,7 +84,8 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
                     prediction = nn.functional.interpolate(prediction, size: [batch.Disparity.shape[2], batch.Disparity.shape[3]],
                         mode: InterpolationMode.Bilinear, align_corners: false);
                 var loss = ScaleShiftInvariantLoss.Compute(prediction, batch.Disparity, batch.Valid, options.GradientWeight,
-                    relativeWeight: options.RelativeWeight, logRatioWeight: options.LogRatioWeight, delta1Weight: options.Delta1Weight);
+                    relativeWeight: options.RelativeWeight, logRatioWeight: options.LogRatioWeight, delta1Weight: options.Delta1Weight,
+                    hardImagePower: options.HardImagePower);
                 lastLoss = loss.item<float>();
                 if (!double.IsFinite(lastLoss))
                     throw new TrainingDivergedException(

@@ -20,6 +20,8 @@ public sealed record PriorTrainingOptions
     public double LogRatioWeight { get; init; }
     /// <summary>Weight of the smooth share of pixels outside delta1's threshold after the same fit; 0 leaves it out.</summary>
     public double Delta1Weight { get; init; }
+    /// <summary>Each image's loss weighted by (its loss / the batch's mean)^P, so the worst-fitted images pull hardest; 0 weighs them equally.</summary>
+    public double HardImagePower { get; init; }
     public int CheckpointEvery { get; init; } = 100;
     /// <summary>Randomly mirror half the samples left-right (depth layout is mirror-symmetric).</summary>
     public bool HorizontalFlip { get; init; } = true;
@@ -46,6 +48,7 @@ public sealed record PriorTrainingOptions
         if (!(RelativeWeight >= 0) || !double.IsFinite(RelativeWeight)) throw new ArgumentException($"relative weight must be a number >= 0, got {RelativeWeight}", nameof(RelativeWeight));
         if (!(LogRatioWeight >= 0) || !double.IsFinite(LogRatioWeight)) throw new ArgumentException($"log-ratio weight must be a number >= 0, got {LogRatioWeight}", nameof(LogRatioWeight));
         if (!(Delta1Weight >= 0) || !double.IsFinite(Delta1Weight)) throw new ArgumentException($"delta1 weight must be a number >= 0, got {Delta1Weight}", nameof(Delta1Weight));
+        if (!(HardImagePower >= 0) || !(HardImagePower <= 8)) throw new ArgumentException($"hard-image power must be a number from 0 to 8, got {HardImagePower}", nameof(HardImagePower));
         if (CheckpointEvery <= 0) throw new ArgumentException($"checkpoint interval must be positive, got {CheckpointEvery}", nameof(CheckpointEvery));
         if (EmaDecay is { } d && !(d > 0 && d < 1)) throw new ArgumentException($"EMA decay must be between 0 and 1, got {d}", nameof(EmaDecay));
         Model.Validate();

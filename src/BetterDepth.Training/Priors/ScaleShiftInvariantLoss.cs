@@ -21,6 +21,9 @@ namespace BetterDepth.Training.Priors;
 /// An optional fifth term is delta1's own miss count made smooth: per pixel, a sigmoid of the log ratio's distance past
 /// log 1.25. The log ratio pulls hardest on the worst pixels; this term pulls on the ones near the threshold, which are
 /// the ones a small change can bring inside it, and leaves alone pixels far inside or hopelessly outside.
+/// The batch's loss is the mean over its images, or, with a hard-image power P > 0, their mean weighted by
+/// (image loss / batch mean)^P (the weights carry no gradient): the metrics average per image, so one scene the network
+/// gets badly wrong costs as much as many it gets a little wrong, and a rare kind of scene is otherwise outvoted.
 /// </summary>
 internal static class ScaleShiftInvariantLoss
 {
@@ -35,8 +38,9 @@ internal static class ScaleShiftInvariantLoss
     /// <param name="relativeWeight">Weight of the relative error after the least-squares fit (0, MiDaS's loss, turns it off).</param>
     /// <param name="logRatioWeight">Weight of the absolute log depth ratio after the least-squares fit (0 turns it off).</param>
     /// <param name="delta1Weight">Weight of the smooth share of pixels outside delta1's threshold after the fit (0 turns it off).</param>
+    /// <param name="hardImagePower">Power of each image's loss relative to the batch mean in its weight (0: images weigh the same).</param>
     public static Tensor Compute(Tensor prediction, Tensor targetDisparity, Tensor valid, double gradientWeight = 0.5, int gradientScales = 4,
-        double relativeWeight = 0, double logRatioWeight = 0, double delta1Weight = 0)
+        double relativeWeight = 0, double logRatioWeight = 0, double delta1Weight = 0, double hardImagePower = 0)
     {
         if (prediction.ndim != 4 || !prediction.shape.SequenceEqual(targetDisparity.shape) || !prediction.shape.SequenceEqual(valid.shape))
             throw new ArgumentException($"prediction [{string.Join(", ", prediction.shape)}], target [{string.Join(", ", targetDisparity.shape)}] and mask [{string.Join(", ", valid.shape)}] must all be [B, 1, H, W] of the same shape");
@@ -70,8 +74,18 @@ internal static class ScaleShiftInvariantLoss
                     perImage = perImage.Plus(MeanOverValid(((logRatio - Math.Log(1.25)) / Delta1Softness).sigmoid(), m, nSafe, dims).Times(delta1Weight));
             }
         }
-        var loss = (perImage * used).sum() / used.sum().AtLeast(1);
+        var weight = hardImagePower > 0 ? HardImageWeights(perImage, used, hardImagePower) : used;
+        var loss = (perImage * weight).sum() / weight.sum().AtLeast(1e-12);
         return loss.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>(image loss / mean loss of the used images)^power for used images, 0 for the others; no gradient.</summary>
+    static Tensor HardImageWeights(Tensor perImage, Tensor used, double power)
+    {
+        using var noGrad = no_grad();
+        var l = perImage.detach().AtLeast(0) * used;
+        var mean = l.sum() / used.sum().AtLeast(1);
+        return (l / mean.AtLeast(1e-12)).Power(power) * used;
     }
 
     /// <summary>t minus its mean over valid pixels, per image, zero where invalid; and that mean.</summary>

@@ -68,6 +68,8 @@ internal static class ScalarSafeOps
 
     public static Tensor Squared(this Tensor a) => a.mul(a);
 
+    public static Tensor Power(this Tensor a, double k) => WithScalar(a, k, static (t, s) => t.pow(s));
+
     public static Tensor Greater(this Tensor a, double k) => WithScalar(a, k, static (t, s) => t.gt(s));
 
     public static Tensor Clamped(this Tensor a, double min, double max)

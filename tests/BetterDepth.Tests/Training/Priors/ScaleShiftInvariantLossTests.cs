@@ -207,4 +207,43 @@ public class ScaleShiftInvariantLossTests
         Assert.True(prediction.grad!.isfinite().all().item<bool>());
         Assert.True(prediction.grad!.abs().sum().item<float>() > 0);
     }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void HardImagesWeighByTheirLossToThePowerAndTheWeightsCarryNoGradient(double power)
+    {
+        // Three images: one fitted well, one badly, one not at all; each image's own loss is the batch-of-one loss.
+        var g = new Generator(5);
+        var target = rand([3, 1, 16, 16], generator: g).Times(2).Plus(0.1);
+        var mask = ones([3, 1, 16, 16], dtype: ScalarType.Bool);
+        var noise = rand([3, 1, 16, 16], generator: g);
+        var prediction = target.Plus(noise * tensor(new[] { 0.05f, 0.5f, 3f }).reshape(3, 1, 1, 1)).detach().requires_grad_(true);
+        var own = Enumerable.Range(0, 3).Select(i => ScaleShiftInvariantLoss.Compute(prediction[i..(i + 1)], target[i..(i + 1)], mask[i..(i + 1)],
+            relativeWeight: 1, logRatioWeight: 1, delta1Weight: 1)).ToArray();
+        var l = own.Select(t => (double)t.item<float>()).ToArray();
+        Assert.True(l[0] < l[1] && l[1] < l[2], $"the images should fit increasingly badly: {string.Join(", ", l)}");
+        var w = l.Select(x => Math.Pow(x / l.Average(), power)).ToArray();
+
+        var loss = ScaleShiftInvariantLoss.Compute(prediction, target, mask, relativeWeight: 1, logRatioWeight: 1, delta1Weight: 1, hardImagePower: power);
+        Assert.Equal(l.Zip(w, (x, k) => x * k).Sum() / w.Sum(), loss.item<float>(), 4);
+        Assert.True(loss.item<float>() > l.Average() + 0.05, "the worst image should raise the batch loss above the plain mean");
+
+        // The gradient is the weighted sum of the images' own gradients with the weights held fixed.
+        var batchGradient = autograd.grad([loss], [prediction])[0];
+        var expected = zeros_like(prediction);
+        for (int i = 0; i < 3; i++)
+            expected.PlusInPlace(autograd.grad([own[i]], [prediction], retain_graph: true)[0].Times(w[i] / w.Sum()));
+        Assert.True(batchGradient.allclose(expected, rtol: 1e-3, atol: 1e-6), $"max gradient difference {(batchGradient - expected).abs().max().item<float>()}");
+    }
+
+    [Fact]
+    public void WithoutAHardImagePowerImagesWeighTheSame()
+    {
+        var (target, mask) = Target();
+        var prediction = rand([2, 1, 24, 32], generator: new Generator(6));
+        var mean = (ScaleShiftInvariantLoss.Compute(prediction[..1], target[..1], mask[..1]).item<float>()
+                    + ScaleShiftInvariantLoss.Compute(prediction[1..], target[1..], mask[1..]).item<float>()) / 2;
+        Assert.Equal(mean, ScaleShiftInvariantLoss.Compute(prediction, target, mask).item<float>(), 5);
+    }
 }
