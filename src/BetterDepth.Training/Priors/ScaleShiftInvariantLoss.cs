@@ -82,7 +82,6 @@ internal static class ScaleShiftInvariantLoss
     /// <summary>(image loss / mean loss of the used images)^power for used images, 0 for the others; no gradient.</summary>
     static Tensor HardImageWeights(Tensor perImage, Tensor used, double power)
     {
-        using var noGrad = no_grad();
         var l = perImage.detach().AtLeast(0) * used;
         var mean = l.sum() / used.sum().AtLeast(1);
         return (l / mean.AtLeast(1e-12)).Power(power) * used;
