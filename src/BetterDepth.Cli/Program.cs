@@ -57,6 +57,7 @@ public static class Program
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(TrainPriorCommand.Create());
+        root.Subcommands.Add(TrainLayoutCommand.Create());
         root.Subcommands.Add(ExportPriorCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root;

@@ -80,7 +80,40 @@ public static class PriorCnnOnnxExport
             d = Residual("res8", Block("dec3", Builder.Add("dec3_concat", "Concat", [Up("dec3_up", d), e3], new Attr("axis", Int: 1)), stride: 1));
             d = Block("dec2", Builder.Add("dec2_concat", "Concat", [Up("dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
             var head = Up("head_up2", Up("head_up1", Conv("head", d, stride: 1, padding: 1)));
-            return Builder.Add(OutputName, "Softplus", [head]);
+            if (model.Config.LayoutChannels == 0) return Builder.Add(OutputName, "Softplus", [head]);
+            return Layout(InputName, Builder.Add("disparity_uncorrected", "Softplus", [head]));
+        }
+
+        /// <summary>
+        /// <see cref="LayoutCorrector"/>: both maps averaged to its grid, the disparity as log less its mean, its encoder-decoder,
+        /// then the disparity times exp(the correction resized to the disparity's size).
+        /// </summary>
+        string Layout(string image, string disparity)
+        {
+            string Pool(string name, string x) => Builder.Add(name, "AveragePool", [x],
+                new Attr("kernel_shape", Ints: [LayoutCorrector.InputStride, LayoutCorrector.InputStride]),
+                new Attr("strides", Ints: [LayoutCorrector.InputStride, LayoutCorrector.InputStride]));
+            string Mean(string name, string x) => Builder.Add(name, "ReduceMean", [x], new Attr("axes", Ints: [1, 2, 3]), new Attr("keepdims", Int: 1));
+            var floor = Builder.Constant("layout_floor", [1], [1e-6f]);
+            var logDisparity = Builder.Add("layout_log", "Log", [Builder.Add("layout_floored", "Max", [Pool("layout_disparity_grid", disparity), floor])]);
+            var centred = Builder.Add("layout_centred", "Sub", [logDisparity, Mean("layout_log_mean", logDisparity)]);
+            var x = Builder.Add("layout_input", "Concat", [Pool("layout_image_grid", image), centred], new Attr("axis", Int: 1));
+            var e1 = Block("layout.enc1", x, stride: 1);
+            var e2 = Block("layout.enc2", e1, stride: 2);
+            var e3 = Block("layout.enc3", e2, stride: 2);
+            var e4 = Block("layout.enc4", e3, stride: 2);
+            var g = Silu("layout_context_silu", Conv("layout.context", Builder.Add("layout_context_pool", "GlobalAveragePool", [e4]), stride: 1, padding: 0));
+            e4 = Builder.Add("layout_context_add", "Add", [e4, g]);
+            for (int i = 0; i < LayoutCorrector.ResidualBlocks; i++) e4 = ResidualBlock($"layout.res.{i}", e4);
+            e4 = AttentionBlock("layout.attention", "layout_attention", e4);
+            var d = Block("layout.dec3", Builder.Add("layout_dec3_concat", "Concat", [Up("layout_dec3_up", e4), e3], new Attr("axis", Int: 1)), stride: 1);
+            d = Block("layout.dec2", Builder.Add("layout_dec2_concat", "Concat", [Up("layout_dec2_up", d), e2], new Attr("axis", Int: 1)), stride: 1);
+            var correction = Conv("layout.head", d, stride: 1, padding: 1);
+            // Resized to the disparity's own size, as LayoutCorrector.Apply does (bilinear, align_corners=false).
+            var size = Builder.Add("layout_size", "Shape", [disparity]);
+            var resized = Builder.Add("layout_resized", "Resize", [correction, "", "", size],
+                new Attr("mode", Text: "linear"), new Attr("coordinate_transformation_mode", Text: "half_pixel"));
+            return Builder.Add(OutputName, "Mul", [disparity, Builder.Add("layout_factor", "Exp", [resized])]);
         }
 
         /// <summary><see cref="ConvBlock"/>: (Conv3x3 -> GroupNorm -> SiLU) twice, the first conv with the stride.</summary>
@@ -90,48 +123,54 @@ public static class PriorCnnOnnxExport
             return Silu($"{prefix}_silu2", GroupNorm($"{prefix}.norm2", Conv($"{prefix}.conv2", h, stride: 1, padding: 1)));
         }
 
-        /// <summary>The level's <see cref="ResidualBlock"/>s: x + GroupNorm(Conv(SiLU(GroupNorm(Conv(x))))) each.</summary>
+        /// <summary>The level's <see cref="ResidualBlock"/>s.</summary>
         string Residual(string prefix, string x)
         {
-            for (int i = 0; i < model.Config.ResidualBlocks; i++)
-            {
-                var h = Silu($"{prefix}.{i}_silu", GroupNorm($"{prefix}.{i}.norm1", Conv($"{prefix}.{i}.conv1", x, stride: 1, padding: 1)));
-                x = Builder.Add($"{prefix}.{i}_add", "Add", [x, GroupNorm($"{prefix}.{i}.norm2", Conv($"{prefix}.{i}.conv2", h, stride: 1, padding: 1))]);
-            }
+            for (int i = 0; i < model.Config.ResidualBlocks; i++) x = ResidualBlock($"{prefix}.{i}", x);
+            return x;
+        }
+
+        /// <summary>One <see cref="ResidualBlock"/>: x + GroupNorm(Conv(SiLU(GroupNorm(Conv(x))))).</summary>
+        string ResidualBlock(string module, string x)
+        {
+            var h = Silu($"{module}_silu", GroupNorm($"{module}.norm1", Conv($"{module}.conv1", x, stride: 1, padding: 1)));
+            return Builder.Add($"{module}_add", "Add", [x, GroupNorm($"{module}.norm2", Conv($"{module}.conv2", h, stride: 1, padding: 1))]);
+        }
+
+        /// <summary>The level's <see cref="AttentionBlock"/>s.</summary>
+        string Attention(string prefix, string x)
+        {
+            for (int i = 0; i < model.Config.AttentionBlocks; i++) x = AttentionBlock($"{prefix}.{i}", $"{prefix}.{i}_add", x);
             return x;
         }
 
         /// <summary>
-        /// The level's <see cref="AttentionBlock"/>s: x + Linear(softmax(q k^T / sqrt(d)) v) per head, q, k, v Linear maps of the
+        /// One <see cref="AttentionBlock"/>: x + Linear(softmax(q k^T / sqrt(d)) v) per head, q, k, v Linear maps of the
         /// group-normalised positions [B, H*W, C] (normalising before flattening is the same normalisation).
         /// </summary>
-        string Attention(string prefix, string x)
+        string AttentionBlock(string module, string sumName, string x)
         {
-            for (int i = 0; i < model.Config.AttentionBlocks; i++)
-            {
-                var p = $"{prefix}.{i}.attention";
-                var channels = state[$"{p}.to_q.weight"].shape[1];
-                var heads = channels / AttentionBlock.HeadSize;
-                var flat = Builder.Constant($"{p}_flat", [3], [0L, channels, -1L]);
-                var split = Builder.Constant($"{p}_split", [4], [0L, 0L, heads, AttentionBlock.HeadSize]);
-                var merge = Builder.Constant($"{p}_merge", [3], [0L, 0L, channels]);
-                var scale = Builder.Constant($"{p}_scale", [1], [1f / MathF.Sqrt(AttentionBlock.HeadSize)]);
-                var normed = GroupNorm($"{p}.group_norm", x);
-                var tokens = Builder.Add($"{p}_tokens", "Transpose", [Builder.Add($"{p}_flatten", "Reshape", [normed, flat])], new Attr("perm", Ints: [0, 2, 1]));
-                string Heads(string name, long[] perm) =>
-                    Builder.Add($"{p}_{name}_heads", "Transpose", [Builder.Add($"{p}_{name}_split", "Reshape", [Linear($"{p}.{name}", tokens), split])], new Attr("perm", Ints: perm));
-                var q = Heads("to_q", [0, 2, 1, 3]);
-                var kT = Heads("to_k", [0, 2, 3, 1]);
-                var v = Heads("to_v", [0, 2, 1, 3]);
-                var scores = Builder.Add($"{p}_scores", "Mul", [Builder.Add($"{p}_qk", "MatMul", [q, kT]), scale]);
-                var weights = Builder.Add($"{p}_softmax", "Softmax", [scores], new Attr("axis", Int: -1));
-                var attended = Builder.Add($"{p}_merged", "Reshape", [Builder.Add($"{p}_unheads", "Transpose",
-                    [Builder.Add($"{p}_av", "MatMul", [weights, v])], new Attr("perm", Ints: [0, 2, 1, 3])), merge]);
-                var back = Builder.Add($"{p}_positions", "Transpose", [Linear($"{p}.to_out.0", attended)], new Attr("perm", Ints: [0, 2, 1]));
-                var map = Builder.Add($"{p}_map", "Reshape", [back, Builder.Add($"{p}_shape", "Shape", [x])]);
-                x = Builder.Add($"{prefix}.{i}_add", "Add", [x, map]);
-            }
-            return x;
+            var p = $"{module}.attention";
+            var channels = state[$"{p}.to_q.weight"].shape[1];
+            var heads = channels / BetterDepth.Priors.Learned.AttentionBlock.HeadSize;
+            var flat = Builder.Constant($"{p}_flat", [3], [0L, channels, -1L]);
+            var split = Builder.Constant($"{p}_split", [4], [0L, 0L, heads, BetterDepth.Priors.Learned.AttentionBlock.HeadSize]);
+            var merge = Builder.Constant($"{p}_merge", [3], [0L, 0L, channels]);
+            var scale = Builder.Constant($"{p}_scale", [1], [1f / MathF.Sqrt(BetterDepth.Priors.Learned.AttentionBlock.HeadSize)]);
+            var normed = GroupNorm($"{p}.group_norm", x);
+            var tokens = Builder.Add($"{p}_tokens", "Transpose", [Builder.Add($"{p}_flatten", "Reshape", [normed, flat])], new Attr("perm", Ints: [0, 2, 1]));
+            string Heads(string name, long[] perm) =>
+                Builder.Add($"{p}_{name}_heads", "Transpose", [Builder.Add($"{p}_{name}_split", "Reshape", [Linear($"{p}.{name}", tokens), split])], new Attr("perm", Ints: perm));
+            var q = Heads("to_q", [0, 2, 1, 3]);
+            var kT = Heads("to_k", [0, 2, 3, 1]);
+            var v = Heads("to_v", [0, 2, 1, 3]);
+            var scores = Builder.Add($"{p}_scores", "Mul", [Builder.Add($"{p}_qk", "MatMul", [q, kT]), scale]);
+            var weights = Builder.Add($"{p}_softmax", "Softmax", [scores], new Attr("axis", Int: -1));
+            var attended = Builder.Add($"{p}_merged", "Reshape", [Builder.Add($"{p}_unheads", "Transpose",
+                [Builder.Add($"{p}_av", "MatMul", [weights, v])], new Attr("perm", Ints: [0, 2, 1, 3])), merge]);
+            var back = Builder.Add($"{p}_positions", "Transpose", [Linear($"{p}.to_out.0", attended)], new Attr("perm", Ints: [0, 2, 1]));
+            var map = Builder.Add($"{p}_map", "Reshape", [back, Builder.Add($"{p}_shape", "Shape", [x])]);
+            return Builder.Add(sumName, "Add", [x, map]);
         }
 
         /// <summary>nn.Linear on [B, N, in]: MatMul by the transposed weight, plus the bias.</summary>

@@ -143,7 +143,8 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
 
     static string Describe(PriorCnnConfig c) =>
         $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "")
-        + (c.AttentionBlocks > 0 ? $" and {c.AttentionBlocks} attention blocks per level" : "");
+        + (c.AttentionBlocks > 0 ? $" and {c.AttentionBlocks} attention blocks per level" : "")
+        + (c.LayoutChannels > 0 ? $", with a layout corrector" : "");
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, ExponentialMovingAverage? ema,
                         IReadOnlyList<TorchSharp.Modules.Parameter> parameters, int step, string outDir)

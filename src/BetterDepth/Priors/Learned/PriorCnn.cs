@@ -14,7 +14,8 @@ namespace BetterDepth.Priors.Learned;
 /// it gets the layout right and blurs thin structures and occlusion edges over a few pixels: the detail the
 /// diffusion refiner is there to restore. Optional residual blocks after the context (1/32), dec4 (1/16) and dec3
 /// (1/8) deepen the levels that decide the layout, and optional self-attention blocks after those at 1/32 and 1/16 relate
-/// every position to every other; both start as the identity, so they can be added to trained weights.
+/// every position to every other; both start as the identity, so they can be added to trained weights. An optional
+/// <see cref="LayoutCorrector"/> (trained afterwards with the rest frozen) rescales the output's coarse layout.
 /// </summary>
 public sealed class PriorCnn : nn.Module<Tensor, Tensor>
 {
@@ -24,6 +25,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     readonly ModuleList<ResidualBlock> res32, res16, res8;
     readonly ModuleList<AttentionBlock> attn32, attn16;
     readonly Conv2d head;
+    readonly LayoutCorrector? layout;
 
     public PriorCnnConfig Config { get; }
 
@@ -47,6 +49,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         res8 = Residual(4 * c, config.ResidualBlocks);
         attn32 = new([.. Enumerable.Range(0, config.AttentionBlocks).Select(_ => new AttentionBlock(8 * c))]);
         attn16 = new([.. Enumerable.Range(0, config.AttentionBlocks).Select(_ => new AttentionBlock(8 * c))]);
+        layout = config.LayoutChannels > 0 ? new LayoutCorrector(config.LayoutChannels) : null;
         RegisterComponents();
     }
 
@@ -71,6 +74,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         // Softplus keeps disparity positive, as Depth Anything's ReLU head does: evaluation's disparity fit
         // (Marigold) only uses pixels with a positive prediction.
         var disparity = Up2(Up2(head.forward(d))).Softplus();
+        if (layout is not null) disparity = layout.Correct(image, disparity);
         return disparity.MoveToOuterDisposeScope();
     }
 
@@ -92,6 +96,19 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         foreach (var (key, weight) in state_dict()) target[key].copy_(weight);
         deeper.to(head.weight!.device);
         return deeper;
+    }
+
+    /// <summary>This network with <paramref name="corrector"/> (its weights copied) on its output: one prior in one file.</summary>
+    public PriorCnn WithLayout(LayoutCorrector corrector)
+    {
+        if (layout is not null) throw new ArgumentException("the network already has a layout corrector", nameof(corrector));
+        var corrected = new PriorCnn(Config with { LayoutChannels = corrector.BaseChannels });
+        var target = corrected.state_dict();
+        using var noGrad = no_grad();
+        foreach (var (key, weight) in state_dict()) target[key].copy_(weight);
+        foreach (var (key, weight) in corrector.state_dict()) target[$"{nameof(layout)}.{key}"].copy_(weight);
+        corrected.to(head.weight!.device);
+        return corrected;
     }
 
     static ModuleList<ResidualBlock> Residual(int channels, int count) =>

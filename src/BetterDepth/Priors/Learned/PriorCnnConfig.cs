@@ -4,10 +4,11 @@ namespace BetterDepth.Priors.Learned;
 /// Shape of the learned prior network: channel width of its first stage (doubled at each downsampling stage up
 /// to 8x), the fixed working resolution images are resized to before the forward pass, and the residual blocks
 /// added at each of the 1/32, 1/16 and 1/8 levels, where the layout is decided (0: architecture 2 as first trained), and
-/// the self-attention blocks after them at 1/32 and 1/16, which let every position see every other one (0: none).
+/// the self-attention blocks after them at 1/32 and 1/16, which let every position see every other one (0: none), and the
+/// base channels of a <see cref="LayoutCorrector"/> on the network's output (0: none).
 /// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
 /// </summary>
-public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0, int AttentionBlocks = 0)
+public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0, int AttentionBlocks = 0, int LayoutChannels = 0)
 {
     /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
     public const int Stride = 32;
@@ -28,6 +29,7 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
             throw new ArgumentException($"residual blocks per level must be 0 to {MaxResidualBlocks}, got {ResidualBlocks}", nameof(ResidualBlocks));
         if (AttentionBlocks < 0 || AttentionBlocks > MaxAttentionBlocks)
             throw new ArgumentException($"attention blocks per level must be 0 to {MaxAttentionBlocks}, got {AttentionBlocks}", nameof(AttentionBlocks));
+        if (LayoutChannels != 0) LayoutCorrector.ValidateChannels(LayoutChannels);
     }
 
     /// <summary>Parses "WxH" (for example "256x192").</summary>

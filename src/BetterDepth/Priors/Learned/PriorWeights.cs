@@ -16,10 +16,11 @@ internal static class PriorWeights
     /// 2: the encoder-decoder with skips to 1/4 (1: the blob-making net without skips, whose weights cannot load);
     /// 3: architecture 2 with residual blocks at 1/32, 1/16 and 1/8 (metadata "residual_blocks"). A network without
     /// residual blocks is saved as 2, so the files it makes load in versions that know only 2;
-    /// 4: architecture 3 with attention blocks at 1/32 and 1/16 (metadata "residual_blocks" and "attention_blocks").
+    /// 4: architecture 3 with attention blocks at 1/32 and 1/16 (metadata "residual_blocks" and "attention_blocks");
+    /// 5: architecture 4 with a layout corrector on the output (metadata "layout_channels" as well).
     /// </summary>
-    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4";
-    const string HeadKey = "head.weight";
+    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4", ArchitectureWithLayout = "5";
+    const string HeadKey = "head.weight", LayoutHeadKey = "layout.head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
@@ -28,6 +29,7 @@ internal static class PriorWeights
             ["format"] = FormatTag,
             ["architecture"] = model.Config switch
             {
+                { LayoutChannels: > 0 } => ArchitectureWithLayout,
                 { AttentionBlocks: > 0 } => ArchitectureWithAttention,
                 { ResidualBlocks: > 0 } => ArchitectureWithBlocks,
                 _ => ArchitectureWithoutBlocks,
@@ -37,8 +39,10 @@ internal static class PriorWeights
             ["height"] = model.Config.Height.ToString(CultureInfo.InvariantCulture),
             ["output"] = "affine_disparity",
         };
-        if (model.Config.ResidualBlocks > 0 || model.Config.AttentionBlocks > 0) metadata["residual_blocks"] = model.Config.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
-        if (model.Config.AttentionBlocks > 0) metadata["attention_blocks"] = model.Config.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
+        var c = model.Config;
+        if (c.ResidualBlocks > 0 || c.AttentionBlocks > 0 || c.LayoutChannels > 0) metadata["residual_blocks"] = c.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
+        if (c.AttentionBlocks > 0 || c.LayoutChannels > 0) metadata["attention_blocks"] = c.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
+        if (c.LayoutChannels > 0) metadata["layout_channels"] = c.LayoutChannels.ToString(CultureInfo.InvariantCulture);
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
@@ -51,20 +55,24 @@ internal static class PriorWeights
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
         metadata.TryGetValue("architecture", out var architecture);
-        var (residualBlocks, attentionBlocks) = architecture switch
+        var (residualBlocks, attentionBlocks, layoutChannels) = architecture switch
         {
-            ArchitectureWithoutBlocks => (0, 0),
-            ArchitectureWithBlocks => (MetaInt(path, metadata, "residual_blocks"), 0),
-            ArchitectureWithAttention => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks")),
-            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithAttention} (retrain with `betterdepth train-prior`)"),
+            ArchitectureWithoutBlocks => (0, 0, 0),
+            ArchitectureWithBlocks => (MetaInt(path, metadata, "residual_blocks"), 0, 0),
+            ArchitectureWithAttention => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks"), 0),
+            ArchitectureWithLayout => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks"), MetaInt(path, metadata, "layout_channels")),
+            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithLayout} (retrain with `betterdepth train-prior`)"),
         };
-        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks, attentionBlocks);
+        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks, attentionBlocks, layoutChannels);
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
         var headChannelsNeeded = 2 * config.BaseChannels;
         if (!file.Entries.TryGetValue(HeadKey, out var head) || head.Shape is not [1, var headChannels, 3, 3] || headChannels != headChannelsNeeded)
             throw new InvalidFileException(path, $"metadata base_channels {config.BaseChannels} does not match the weights: '{HeadKey}' {(head is null ? "is missing" : $"has shape [{string.Join(", ", head.Shape)}]")}, base_channels {config.BaseChannels} needs [1, {headChannelsNeeded}, 3, 3]");
+
+        if (config.LayoutChannels > 0 && (!file.Entries.TryGetValue(LayoutHeadKey, out var layoutHead) || layoutHead.Shape is not [1, var lc, 3, 3] || lc != 2 * config.LayoutChannels))
+            throw new InvalidFileException(path, $"metadata layout_channels {config.LayoutChannels} does not match the weights' '{LayoutHeadKey}'");
 
         // ... and so must the block counts: block N-1 present, block N absent (a count beyond the tensors allocates nothing).
         CheckBlockCount(file, "residual_blocks", config.ResidualBlocks, "res32.{0}.conv1.weight");
@@ -92,7 +100,7 @@ internal static class PriorWeights
     }
 
     /// <summary>Copies the file's tensors into <paramref name="model"/>, requiring the exact same keys and shapes.</summary>
-    static void LoadInto(PriorCnn model, SafeTensorsFile file)
+    internal static void LoadInto(nn.Module model, SafeTensorsFile file)
     {
         var state = model.state_dict();
         foreach (var key in file.Entries.Keys)

@@ -25,19 +25,21 @@ public class PriorWeightsTests
     [InlineData(2, 0, "3")]
     [InlineData(1, 1, "4")]
     [InlineData(0, 2, "4")]
-    public void SaveLoadRoundTripIsExact(int residualBlocks, int attentionBlocks, string architecture)
+    [InlineData(1, 0, "5", 8)]
+    public void SaveLoadRoundTripIsExact(int residualBlocks, int attentionBlocks, string architecture, int layoutChannels = 0)
     {
-        var config = Small with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks };
+        var config = Small with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks, LayoutChannels = layoutChannels };
         var path = SavedModel(out var original, config);
         using (no_grad())
             foreach (var (name, p) in original.named_parameters())
-                if (name.Contains(".to_out.")) p.normal_();  // saved after the fact: the zero start would compare equal anyway
+                if (name.Contains(".to_out.") || name.StartsWith("layout.head.")) p.normal_();  // saved after the fact: the zero start would compare equal anyway
         PriorWeights.Save(original, path);
         using (var file = SafeTensorsFile.Open(path))
         {
             Assert.Equal(architecture, file.Metadata["architecture"]);
             Assert.Equal(residualBlocks > 0 || attentionBlocks > 0, file.Metadata.ContainsKey("residual_blocks"));
-            Assert.Equal(attentionBlocks > 0, file.Metadata.ContainsKey("attention_blocks"));
+            Assert.Equal(attentionBlocks > 0 || layoutChannels > 0, file.Metadata.ContainsKey("attention_blocks"));
+            Assert.Equal(layoutChannels > 0, file.Metadata.ContainsKey("layout_channels"));
         }
         using (original)
         using (var loaded = PriorWeights.Load(path))
@@ -115,6 +117,17 @@ public class PriorWeightsTests
         var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
         Assert.Equal(path, e.FilePath);
         Assert.Contains("attention_blocks", e.Message);
+    }
+
+    [Fact]
+    public void LayoutChannelsThatDisagreeWithTheWeightsAreRejected()
+    {
+        var path = SavedModel(out var model, Small with { LayoutChannels = 16 });
+        model.Dispose();
+        RewriteHeader(path, h => h.Replace("\"layout_channels\":\"16\"", "\"layout_channels\":\"32\""));
+        var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("layout_channels", e.Message);
     }
 
     /// <summary>Edits the safetensors JSON header in place; the edit must keep its length.</summary>
