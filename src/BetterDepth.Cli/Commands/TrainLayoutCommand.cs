@@ -39,8 +39,10 @@ public static class TrainLayoutCommand
             var torchDevice = TorchDevice.Parse(parse.GetValue(device)!);
             TorchDevice.ConfigureThreads(parse.GetValue(threads));
             var trainer = new LayoutCorrectorTrainer(options, torchDevice);
+            var priorPath = parse.GetValue(prior)!;
+            if (!File.Exists(priorPath)) throw new FileNotFoundException($"{priorPath}: learned-prior weights not found", priorPath);
             var sets = parse.GetValue(data)!.Select(d => new LayoutCorrectorTrainer.Data(Path.GetFullPath(d), new SyntheticFolderSource(d))).ToList();
-            var result = await ProgressBars.RunAsync("train-layout", p => Task.Run(() => trainer.Train(parse.GetValue(prior)!, sets,
+            var result = await ProgressBars.RunAsync("train-layout", p => Task.Run(() => trainer.Train(priorPath, sets,
                 parse.GetValue(outDir)!, parse.GetValue(resume), parse.GetValue(channels), p, ct), ct));
             Console.WriteLine(double.IsNaN(result.LastLoss)
                 ? $"the run was already at step {result.StepsDone} of --steps: nothing to train; prior: {result.WeightsPath}"

@@ -151,6 +151,8 @@ public class CommandLineTests
         { ["predict", "OUT", "--intrinsics", "NOSUCH.json", "-o", "OUT"] },
         { ["train-prior", "--data", "NOSUCH", "-o", "OUT/prior"] },
         { ["train-prior", "--data", "NOSUCH", "--data", "NOSUCH", "-o", "OUT/prior"] },
+        { ["train-layout", "--prior", "NOSUCH.safetensors", "--data", "OUT", "-o", "OUT/layout"] },
+        { ["train-layout", "--prior", "MODELS", "--data", "NOSUCH", "-o", "OUT/layout"] },
     };
 
     [Theory]
@@ -159,7 +161,7 @@ public class CommandLineTests
     {
         var dir = TestData.NewTempDir("missing");
         var missing = Path.Combine(dir, "nosuch");
-        var (code, _, stderr) = ChildProcess.Cli([.. args.Select(a => a.Replace("NOSUCH", missing).Replace("OUT", dir))]);
+        var (code, _, stderr) = ChildProcess.Cli([.. args.Select(a => a.Replace("NOSUCH", missing).Replace("OUT", dir).Replace("MODELS", Path.Combine(TestData.RepoRoot, "models/prior-cnn/prior.safetensors")))]);
         Assert.Equal(CommandRunner.ExitBadInput, code);
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: ", line);
