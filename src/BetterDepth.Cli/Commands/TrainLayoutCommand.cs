@@ -9,7 +9,7 @@ public static class TrainLayoutCommand
 {
     public static Command Create()
     {
-        var prior = new Option<string>("--prior") { Description = "Learned-prior weights to correct (e.g. models/prior-cnn/prior.safetensors); frozen", Required = true };
+        var prior = new Option<string>("--weights") { Description = "Learned-prior weights to correct (e.g. models/prior-cnn/prior.safetensors); frozen", Required = true };
         var data = new Option<string[]>("--data") { Description = "Synthetic dataset folder (written by `betterdepth synth`) at the prior's working size, with train.txt; repeat for several", Arity = ArgumentArity.OneOrMore, Required = true };
         var outDir = new Option<string>("--output", "-o") { Description = "Output folder: prior.safetensors (the prior with the corrector), checkpoint/, cache/, train_log.csv", Required = true };
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps", DefaultValueFactory = _ => 6000 };

@@ -1,3 +1,4 @@
+using BetterDepth.Compute;
 using System.Diagnostics;
 using System.Globalization;
 using BetterDepth.Diffusion;
@@ -44,14 +45,15 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
                 var input = PriorInput.Batch([.. samples.Select(s => s.Image)], width, height, device);
                 var disparity = prior.forward(input);
                 var depth = stack(samples.Select(s => tensor(s.Depth.Values, [1, height, width]))).to(device);
-                var ok = stack(samples.Select(s => tensor(s.Valid, [1, height, width]))).to(device).to(ScalarType.Float32) * (depth > 0).to(ScalarType.Float32);
-                var target = ok / depth.clamp_min(1e-6);
+                var ok = stack(samples.Select(s => tensor(s.Valid, [1, height, width]))).to(device).to(ScalarType.Float32) * depth.Greater(0).to(ScalarType.Float32);
+                var target = ok / depth.AtLeast(1e-6);
                 var count = nn.functional.avg_pool2d(ok, LayoutCorrector.InputStride);
-                var meanTarget = nn.functional.avg_pool2d(target, LayoutCorrector.InputStride) / count.clamp_min(1e-6);
+                var meanTarget = nn.functional.avg_pool2d(target, LayoutCorrector.InputStride) / count.AtLeast(1e-6);
                 images.Add(LayoutCorrector.ToInputGrid(input).cpu().MoveToOuterDisposeScope());
                 priors.Add(LayoutCorrector.ToInputGrid(disparity).cpu().MoveToOuterDisposeScope());
                 targets.Add(meanTarget.cpu().MoveToOuterDisposeScope());
-                valids.Add((count >= 0.5).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
+                // A cell counts when at least half its pixels have depth (the count is a multiple of 1/16).
+                valids.Add(count.Greater(0.5 - 1.0 / 32).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
                 progress?.Report(new WorkProgress(Math.Min(start + chunk, source.Count), source.Count, "caching the prior"));
             }
             using var all = new DisposableList([cat(images, 0), cat(priors, 0), cat(targets, 0), cat(valids, 0)]);

@@ -151,8 +151,8 @@ public class CommandLineTests
         { ["predict", "OUT", "--intrinsics", "NOSUCH.json", "-o", "OUT"] },
         { ["train-prior", "--data", "NOSUCH", "-o", "OUT/prior"] },
         { ["train-prior", "--data", "NOSUCH", "--data", "NOSUCH", "-o", "OUT/prior"] },
-        { ["train-layout", "--prior", "NOSUCH.safetensors", "--data", "OUT", "-o", "OUT/layout"] },
-        { ["train-layout", "--prior", "MODELS", "--data", "NOSUCH", "-o", "OUT/layout"] },
+        { ["train-layout", "--weights", "NOSUCH.safetensors", "--data", "OUT", "-o", "OUT/layout"] },
+        { ["train-layout", "--weights", "MODELS", "--data", "NOSUCH", "-o", "OUT/layout"] },
     };
 
     [Theory]

@@ -44,7 +44,7 @@ public class LayoutCorrectorTests
         using var noGrad = no_grad();
         using var c1 = corrector.forward(image, disparity);
         using var c2 = corrector.forward(image, disparity.Times(7.5));
-        using var other = corrector.forward(image, disparity.square()); // the same layout with twice the range of ratios
+        using var other = corrector.forward(image, disparity.Squared()); // the same layout with twice the range of ratios
         Assert.Equal([1L, 1, 8, 12], c1.shape);
         Assert.True(c1.abs().max().item<float>() > 1e-3, "a random head must correct something, or the test proves nothing");
         Assert.True((c1 - c2).abs().max().item<float>() < 1e-4, "the prior's disparity is affine-invariant: its scale must not matter");
