@@ -24,10 +24,9 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
     /// Runs <paramref name="prior"/> over every sample of <paramref name="source"/> (which must be at the prior's working
     /// size) and writes image, prior and target at the output grid to <paramref name="cachePath"/>.
     /// </summary>
-    public static void BuildCache(PriorCnn prior, IPriorTrainingSource source, string cachePath, Device device,
-                                  IProgress<WorkProgress>? progress = null, CancellationToken ct = default, string priorIdentity = "", string dataIdentity = "")
+    static void BuildCache(PriorCnn prior, IPriorTrainingSource source, string cachePath, Device device, string priorIdentity, string dataIdentity,
+                           IProgress<WorkProgress>? progress, CancellationToken ct)
     {
-        if (prior.Config.LayoutChannels > 0) throw new ArgumentException("the prior already has a layout corrector; give the network it corrects");
         int width = prior.Config.Width, height = prior.Config.Height, chunk = 16;
         var images = new List<Tensor>(); var priors = new List<Tensor>(); var targets = new List<Tensor>(); var valids = new List<Tensor>();
         prior.eval();
@@ -56,7 +55,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
                 valids.Add(count.Greater(0.5 - 1.0 / 32).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
                 progress?.Report(new WorkProgress(Math.Min(start + chunk, source.Count), source.Count, "caching the prior"));
             }
-            using var all = new DisposableList([cat(images, 0), cat(priors, 0), cat(targets, 0), cat(valids, 0)]);
+            using var all = new CachedScenes(cat(images, 0), cat(priors, 0), cat(targets, 0), cat(valids, 0));
             var metadata = new Dictionary<string, string>
             {
                 ["format"] = "betterdepth-layout-cache",
@@ -66,7 +65,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
             };
             // Written beside, then renamed: a killed run leaves no cache that looks complete.
             var partial = cachePath + ".partial";
-            SafeTensorsWriter.Write(partial, new Dictionary<string, Tensor> { ["image"] = all[0], ["prior"] = all[1], ["target"] = all[2], ["valid"] = all[3] }, metadata);
+            SafeTensorsWriter.Write(partial, CachedScenes.Keys.Zip(all.Tensors, KeyValuePair.Create), metadata);
             File.Move(partial, cachePath, overwrite: true);
         }
         finally
@@ -100,8 +99,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
 
         using var priorNetwork = PriorWeights.Load(priorPath, device);
         if (priorNetwork.Config.LayoutChannels > 0) throw new InvalidFileException(priorPath, "this prior already has a layout corrector; give the network it corrects");
-        string identity;
-        using (var stream = File.OpenRead(priorPath)) identity = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16];
+        var identity = PriorWeights.ContentHash(priorPath);
         var cachePaths = new List<string>();
         for (int i = 0; i < data.Count; i++)
         {
@@ -110,13 +108,12 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
             else
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
-                BuildCache(priorNetwork, data[i].Source, cachePath, device, progress, ct, identity, data[i].Identity);
+                BuildCache(priorNetwork, data[i].Source, cachePath, device, identity, data[i].Identity, progress, ct);
             }
             cachePaths.Add(cachePath);
         }
 
-        var (image, prior, target, valid) = LoadCaches(cachePaths);
-        using var _ = new DisposableList([image, prior, target, valid]);
+        using var scenes = LoadCaches(cachePaths);
         random.manual_seed(options.Seed);
         using var model = new LayoutCorrector(layoutChannels);
         model.to(device);
@@ -146,7 +143,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
         var clock = Stopwatch.StartNew();
         int stepsThisRun = 0;
         double lastLoss = double.NaN, smoothed = double.NaN;
-        long n = image.shape[0];
+        long n = scenes.Image.shape[0];
         while (step < options.Steps)
         {
             if (ct.IsCancellationRequested)
@@ -166,7 +163,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
                     var b = t.index_select(0, pick).to(device);
                     return where(flip, b.flip(3), b);
                 }
-                var img = Take(image); var pri = Take(prior); var tgt = Take(target); var ok = Take(valid);
+                var img = Take(scenes.Image); var pri = Take(scenes.Prior); var tgt = Take(scenes.Target); var ok = Take(scenes.Valid);
                 optimizer.zero_grad();
                 var corrected = LayoutCorrector.Apply(pri, model.forward(img, pri));
                 var loss = ScaleShiftInvariantLoss.Compute(corrected, tgt, ok, options.GradientWeight, relativeWeight: options.RelativeWeight,
@@ -189,7 +186,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
         return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, Path.Combine(outDir, LearnedPrior.WeightsFile));
     }
 
-    static (Tensor Image, Tensor Prior, Tensor Target, Tensor Valid) LoadCaches(IReadOnlyList<string> paths)
+    static CachedScenes LoadCaches(IReadOnlyList<string> paths)
     {
         if (paths.Count == 0) throw new ArgumentException("no cache files");
         var parts = new List<Tensor>[4] { [], [], [], [] };
@@ -202,11 +199,10 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
             var s = file.Metadata.GetValueOrDefault("working_size");
             if (size is not null && s != size) throw new InvalidFileException(path, $"cache of working size {s}, the others are {size}");
             size = s;
-            string[] keys = ["image", "prior", "target", "valid"];
-            for (int i = 0; i < 4; i++) parts[i].Add(file.Read(keys[i]));
+            for (int i = 0; i < 4; i++) parts[i].Add(file.Read(CachedScenes.Keys[i]));
         }
         Tensor Join(List<Tensor> list) { var t = cat(list, 0); foreach (var p in list) p.Dispose(); return t; }
-        return (Join(parts[0]), Join(parts[1]), Join(parts[2]), Join(parts[3]));
+        return new CachedScenes(Join(parts[0]), Join(parts[1]), Join(parts[2]), Join(parts[3]));
     }
 
     static void CheckCache(string path, string priorIdentity, string dataIdentity)
@@ -246,9 +242,11 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
         PriorWeights.LoadInto(model, file);
     }
 
-    sealed class DisposableList(IReadOnlyList<Tensor> items) : IDisposable
+    /// <summary>The cache's four tensors, all at the prior's output grid, scenes along the first axis.</summary>
+    sealed record CachedScenes(Tensor Image, Tensor Prior, Tensor Target, Tensor Valid) : IDisposable
     {
-        public Tensor this[int i] => items[i];
-        public void Dispose() { foreach (var t in items) t.Dispose(); }
+        public static readonly string[] Keys = ["image", "prior", "target", "valid"];
+        public Tensor[] Tensors => [Image, Prior, Target, Valid];
+        public void Dispose() { foreach (var t in Tensors) t.Dispose(); }
     }
 }

@@ -21,6 +21,7 @@ public sealed class LayoutCorrector : nn.Module<Tensor, Tensor, Tensor>
     public const int OutputStride = 8;
     /// <summary>Residual blocks at its coarsest level (1/32 of the working size).</summary>
     public const int ResidualBlocks = 2;
+    public const int MaxChannels = 256;
 
     readonly ConvBlock enc1, enc2, enc3, enc4;
     readonly Conv2d context;
@@ -51,8 +52,6 @@ public sealed class LayoutCorrector : nn.Module<Tensor, Tensor, Tensor>
         head.weight!.zero_();
         head.bias!.zero_();
     }
-
-    public const int MaxChannels = 256;
 
     public static void ValidateChannels(int baseChannels)
     {

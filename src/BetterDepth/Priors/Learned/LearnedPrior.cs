@@ -33,8 +33,7 @@ public sealed class LearnedPrior : IDepthPrior
         this.device = device ?? CPU;
         WeightsPath = ResolveWeights(weightsPath);
         model = PriorWeights.Load(WeightsPath, this.device);
-        using (var stream = File.OpenRead(WeightsPath))
-            CacheIdentity = $"{Name}:{Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16]}:{Config.Width}x{Config.Height}";
+        CacheIdentity = $"{Name}:{PriorWeights.ContentHash(WeightsPath)}:{Config.Width}x{Config.Height}";
         model.eval();
     }
 

@@ -47,6 +47,13 @@ internal static class PriorWeights
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
 
+    /// <summary>The first 16 hex digits of the file's SHA-256: what caches key a prior's weights on.</summary>
+    public static string ContentHash(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream))[..16];
+    }
+
     /// <summary>Builds the network described by the file and loads every weight; any mismatch names the file and key.</summary>
     public static PriorCnn Load(string path, Device? device = null)
     {
