@@ -10,7 +10,7 @@ namespace BetterDepth.Training.Priors;
 
 /// <summary>
 /// Trains a <see cref="LayoutCorrector"/> on a frozen <see cref="PriorCnn"/>. The prior runs once per scene
-/// (<see cref="BuildCache"/>): image, prior disparity and ground-truth disparity at the prior's output grid go to a cache
+/// (<see cref="LayoutCache"/>): image, prior disparity and ground-truth disparity at the prior's output grid go to a cache
 /// file, and training then reads only that, mirrored at random; the loss is the prior's own (<see cref="ScaleShiftInvariantLoss"/>
 /// with the options' weights) on the corrected disparity. Checkpoints as <see cref="PriorTrainer"/>'s: one folder
 /// replaced atomically, the averaged weights beside it as the deliverable, --resume continuing the step and Adam's moments.
@@ -19,60 +19,6 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
 {
     public const string WeightsFile = "layout.safetensors";
     const string CheckpointFolderName = "checkpoint", RawFile = "raw.safetensors", OptimizerFile = "optimizer.dat", StepFile = "step.txt";
-
-    /// <summary>
-    /// Runs <paramref name="prior"/> over every sample of <paramref name="source"/> (which must be at the prior's working
-    /// size) and writes image, prior and target at the output grid to <paramref name="cachePath"/>.
-    /// </summary>
-    static void BuildCache(PriorCnn prior, IPriorTrainingSource source, string cachePath, Device device, string priorIdentity, string dataIdentity,
-                           IProgress<WorkProgress>? progress, CancellationToken ct)
-    {
-        int width = prior.Config.Width, height = prior.Config.Height, chunk = 16;
-        var images = new List<Tensor>(); var priors = new List<Tensor>(); var targets = new List<Tensor>(); var valids = new List<Tensor>();
-        prior.eval();
-        try
-        {
-            for (int start = 0; start < source.Count; start += chunk)
-            {
-                ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var samples = Enumerable.Range(start, Math.Min(chunk, source.Count - start)).Select(source.Get).ToList();
-                foreach (var s in samples)
-                    if (s.Image.Width != width || s.Image.Height != height)
-                        throw new ArgumentException($"scene of {s.Image.Width}x{s.Image.Height}; the cache needs scenes at the prior's working size {width}x{height}");
-                var input = PriorInput.Batch([.. samples.Select(s => s.Image)], width, height, device);
-                var disparity = prior.forward(input);
-                var depth = stack(samples.Select(s => tensor(s.Depth.Values, [1, height, width]))).to(device);
-                var ok = stack(samples.Select(s => tensor(s.Valid, [1, height, width]))).to(device).to(ScalarType.Float32) * depth.Greater(0).to(ScalarType.Float32);
-                var target = ok / depth.AtLeast(1e-6);
-                var count = nn.functional.avg_pool2d(ok, LayoutCorrector.InputStride);
-                var meanTarget = nn.functional.avg_pool2d(target, LayoutCorrector.InputStride) / count.AtLeast(1e-6);
-                images.Add(LayoutCorrector.ToInputGrid(input).cpu().MoveToOuterDisposeScope());
-                priors.Add(LayoutCorrector.ToInputGrid(disparity).cpu().MoveToOuterDisposeScope());
-                targets.Add(meanTarget.cpu().MoveToOuterDisposeScope());
-                // A cell counts when at least half its pixels have depth (the count is a multiple of 1/16).
-                valids.Add(count.Greater(0.5 - 1.0 / 32).to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
-                progress?.Report(new WorkProgress(Math.Min(start + chunk, source.Count), source.Count, "caching the prior"));
-            }
-            using var all = new CachedScenes(cat(images, 0), cat(priors, 0), cat(targets, 0), cat(valids, 0));
-            var metadata = new Dictionary<string, string>
-            {
-                ["format"] = "betterdepth-layout-cache",
-                ["working_size"] = $"{width}x{height}",
-                ["prior"] = priorIdentity,
-                ["data"] = dataIdentity,
-            };
-            // Written beside, then renamed: a killed run leaves no cache that looks complete.
-            var partial = cachePath + ".partial";
-            SafeTensorsWriter.Write(partial, CachedScenes.Keys.Zip(all.Tensors, KeyValuePair.Create), metadata);
-            File.Move(partial, cachePath, overwrite: true);
-        }
-        finally
-        {
-            foreach (var t in images.Concat(priors).Concat(targets).Concat(valids)) t.Dispose();
-        }
-    }
 
     public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
 
@@ -99,21 +45,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
 
         using var priorNetwork = PriorWeights.Load(priorPath, device);
         if (priorNetwork.Config.LayoutChannels > 0) throw new InvalidFileException(priorPath, "this prior already has a layout corrector; give the network it corrects");
-        var identity = PriorWeights.ContentHash(priorPath);
-        var cachePaths = new List<string>();
-        for (int i = 0; i < data.Count; i++)
-        {
-            var cachePath = Path.Combine(outDir, "cache", $"{i}.safetensors");
-            if (File.Exists(cachePath)) CheckCache(cachePath, identity, data[i].Identity);
-            else
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(cachePath)!);
-                BuildCache(priorNetwork, data[i].Source, cachePath, device, identity, data[i].Identity, progress, ct);
-            }
-            cachePaths.Add(cachePath);
-        }
-
-        using var scenes = LoadCaches(cachePaths);
+        using var scenes = LayoutCache.Prepare(priorNetwork, PriorWeights.ContentHash(priorPath), data, outDir, device, progress, ct);
         random.manual_seed(options.Seed);
         using var model = new LayoutCorrector(layoutChannels);
         model.to(device);
@@ -186,34 +118,6 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
         return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, Path.Combine(outDir, LearnedPrior.WeightsFile));
     }
 
-    static CachedScenes LoadCaches(IReadOnlyList<string> paths)
-    {
-        if (paths.Count == 0) throw new ArgumentException("no cache files");
-        var parts = new List<Tensor>[4] { [], [], [], [] };
-        string? size = null;
-        foreach (var path in paths)
-        {
-            using var file = SafeTensorsFile.Open(path);
-            if (!file.Metadata.TryGetValue("format", out var f) || f != "betterdepth-layout-cache")
-                throw new InvalidFileException(path, "not a layout-corrector cache (made by LayoutCorrectorTrainer.BuildCache)");
-            var s = file.Metadata.GetValueOrDefault("working_size");
-            if (size is not null && s != size) throw new InvalidFileException(path, $"cache of working size {s}, the others are {size}");
-            size = s;
-            for (int i = 0; i < 4; i++) parts[i].Add(file.Read(CachedScenes.Keys[i]));
-        }
-        Tensor Join(List<Tensor> list) { var t = cat(list, 0); foreach (var p in list) p.Dispose(); return t; }
-        return new CachedScenes(Join(parts[0]), Join(parts[1]), Join(parts[2]), Join(parts[3]));
-    }
-
-    static void CheckCache(string path, string priorIdentity, string dataIdentity)
-    {
-        using var file = SafeTensorsFile.Open(path);
-        if (file.Metadata.GetValueOrDefault("prior") != priorIdentity)
-            throw new InvalidFileException(path, "cached for another prior than --prior; delete the run's cache folder or choose another output");
-        if (file.Metadata.GetValueOrDefault("data") != dataIdentity)
-            throw new InvalidFileException(path, $"cached from {file.Metadata.GetValueOrDefault("data")}, not {dataIdentity}; give the run's --data folders in the same order");
-    }
-
     void Save(PriorCnn prior, LayoutCorrector model, TorchSharp.Modules.OptimizerHelper optimizer, ExponentialMovingAverage ema,
               IReadOnlyList<TorchSharp.Modules.Parameter> parameters, int step, string outDir)
     {
@@ -233,20 +137,11 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
         });
         // The deliverable beside the checkpoint: the prior with the averaged corrector, one file for `learned:` and export-prior.
         AtomicFile.WriteAllBytes(Path.Combine(outDir, LearnedPrior.WeightsFile), File.ReadAllBytes(Path.Combine(checkpoint, LearnedPrior.WeightsFile)));
-
     }
 
     static void LoadState(LayoutCorrector model, string path)
     {
         using var file = SafeTensorsFile.Open(path);
         PriorWeights.LoadInto(model, file);
-    }
-
-    /// <summary>The cache's four tensors, all at the prior's output grid, scenes along the first axis.</summary>
-    sealed record CachedScenes(Tensor Image, Tensor Prior, Tensor Target, Tensor Valid) : IDisposable
-    {
-        public static readonly string[] Keys = ["image", "prior", "target", "valid"];
-        public Tensor[] Tensors => [Image, Prior, Target, Valid];
-        public void Dispose() { foreach (var t in Tensors) t.Dispose(); }
     }
 }
