@@ -36,14 +36,21 @@ public sealed class EvaluationReport(
     public IReadOnlyList<string> MetricNames { get; } = samples.Count == 0 ? [] : samples[0].Metrics.Select(m => m.Key).ToList();
 
     /// <summary>Mean of each metric over the evaluated samples (a NaN sample value is left out of its mean); empty when none was evaluated.</summary>
-    public MetricValues Means => means ??= ComputeMeans();
+    public MetricValues Means => means ??= Accumulated.Mean();
     MetricValues? means;
 
-    MetricValues ComputeMeans()
+    /// <summary>Standard error of each mean over the evaluated samples (NaN with fewer than two).</summary>
+    public MetricValues StandardErrors => standardErrors ??= Accumulated.StandardError();
+    MetricValues? standardErrors;
+
+    MetricAccumulator Accumulated => accumulated ??= Accumulate();
+    MetricAccumulator? accumulated;
+
+    MetricAccumulator Accumulate()
     {
         var accumulator = new MetricAccumulator();
         foreach (var sample in Samples) accumulator.Add(sample.Metrics);
-        return accumulator.Mean();
+        return accumulator;
     }
 
     /// <summary>One row per evaluated sample: id, prediction file, valid pixel count, every metric.</summary>
@@ -61,7 +68,7 @@ public sealed class EvaluationReport(
     static string Csv(string field) =>
         field.IndexOfAny([',', '"', '\n', '\r']) < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
 
-    /// <summary>The summary: what was evaluated how, the counts, the mean metrics, the skipped samples and the timing.</summary>
+    /// <summary>The summary: what was evaluated how, the counts, the mean metrics and their standard errors, the skipped samples and the timing.</summary>
     public void WriteJson(string path) => AtomicFile.Write(path, stream =>
     {
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
@@ -80,6 +87,10 @@ public sealed class EvaluationReport(
         json.WriteNumber("split_lines_without_ground_truth", LinesWithoutGroundTruth);
         json.WriteStartObject("metrics");
         foreach (var name in MetricNames) WriteNumber(json, name, Means[name]);
+        json.WriteEndObject();
+        json.WriteStartObject("metrics_standard_error");
+        var errors = StandardErrors;
+        foreach (var name in MetricNames) WriteNumber(json, name, errors[name]);
         json.WriteEndObject();
         json.WriteStartArray("skipped");
         foreach (var s in Skipped)

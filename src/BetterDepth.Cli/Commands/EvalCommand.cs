@@ -86,8 +86,11 @@ public static class EvalCommand
         var table = new Table();
         table.AddColumn("metric");
         table.AddColumn(new TableColumn("mean").RightAligned());
+        table.AddColumn(new TableColumn("± s.e.").RightAligned());
+        var errors = report.StandardErrors;
         foreach (var name in report.MetricNames)
-            table.AddRow(Markup.Escape(name), report.Means[name].ToString("0.0000", CultureInfo.InvariantCulture));
+            table.AddRow(Markup.Escape(name), report.Means[name].ToString("0.0000", CultureInfo.InvariantCulture),
+                         double.IsFinite(errors[name]) ? errors[name].ToString("0.0000", CultureInfo.InvariantCulture) : "");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)} and {SummaryName}"));
     }

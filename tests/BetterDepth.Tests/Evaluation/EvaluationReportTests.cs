@@ -40,5 +40,8 @@ public class EvaluationReportTests
         Assert.Equal("missing_prediction", json.GetProperty("skipped")[0].GetProperty("reason").GetString());
         Assert.Equal("betterdepth eval --dataset mine.json", json.GetProperty("command_line").GetString());
         Assert.Equal(2.0, json.GetProperty("elapsed_seconds").GetDouble());
+        var errors = json.GetProperty("metrics_standard_error");
+        Assert.Equal(0.1, errors.GetProperty("abs_rel").GetDouble(), 12); // sd of 0.1 and 0.3 over sqrt(2)
+        Assert.Equal(JsonValueKind.Null, errors.GetProperty("dbe_acc").ValueKind); // one defined value: no spread
     }
 }

@@ -22,4 +22,26 @@ public class MetricAccumulatorTests
         Assert.Equal(3, acc.Images);
         Assert.Throws<ArgumentException>(() => new MetricValues(("a", 1.0), ("a", 2.0)));
     }
+
+    [Fact]
+    public void StandardErrorIsTheImagesSpreadOverRootCount()
+    {
+        var acc = new MetricAccumulator();
+        acc.Add(new MetricValues(("abs_rel", 0.1), ("dbe_acc", 2.0)));
+        Assert.True(double.IsNaN(acc.StandardError()["abs_rel"])); // one image: no spread to measure
+        acc.Add(new MetricValues(("abs_rel", 0.3), ("dbe_acc", double.NaN)));
+        acc.Add(new MetricValues(("abs_rel", 0.2), ("dbe_acc", 4.0)));
+        var se = acc.StandardError();
+        Assert.Equal(0.1 / Math.Sqrt(3), se["abs_rel"], 12); // sample sd 0.1
+        Assert.Equal(1.0, se["dbe_acc"], 12);                 // the NaN left out: sd of 2 and 4 is sqrt(2), over sqrt(2)
+    }
+
+    [Fact]
+    public void StandardErrorKeepsItsPrecisionFarFromZero()
+    {
+        // A sum of squares would lose every digit here; the running update does not.
+        var acc = new MetricAccumulator();
+        foreach (var v in new[] { 1e9 + 1, 1e9 + 2, 1e9 + 3 }) acc.Add(new MetricValues(("rmse", v)));
+        Assert.Equal(1 / Math.Sqrt(3), acc.StandardError()["rmse"], 9);
+    }
 }
