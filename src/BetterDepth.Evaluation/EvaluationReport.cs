@@ -23,6 +23,8 @@ public sealed class EvaluationReport(
     public IReadOnlyList<SkippedSample> Skipped { get; } = skipped;
     public int LinesWithoutGroundTruth { get; } = linesWithoutGroundTruth;
     public TimeSpan Elapsed { get; } = elapsed;
+    /// <summary>These predictions against another set on the same images, when one was given (in the JSON summary as "baseline").</summary>
+    public PairedComparison? Baseline { get; set; }
     /// <summary>The command that produced the report, recorded in the JSON summary.</summary>
     public string? CommandLine { get; set; }
 
@@ -85,13 +87,18 @@ public sealed class EvaluationReport(
         json.WriteNumber("count_unreadable", UnreadableCount);
         json.WriteNumber("count_no_valid_pixels", NoValidPixelsCount);
         json.WriteNumber("split_lines_without_ground_truth", LinesWithoutGroundTruth);
-        json.WriteStartObject("metrics");
-        foreach (var name in MetricNames) WriteNumber(json, name, Means[name]);
-        json.WriteEndObject();
-        json.WriteStartObject("metrics_standard_error");
-        var errors = StandardErrors;
-        foreach (var name in MetricNames) WriteNumber(json, name, errors[name]);
-        json.WriteEndObject();
+        WriteMetrics(json, "metrics", Means);
+        WriteMetrics(json, "metrics_standard_error", StandardErrors);
+        if (Baseline is { } baseline)
+        {
+            json.WriteStartObject("baseline");
+            json.WriteString("predictions", baseline.BaselinePredictionsDir);
+            json.WriteNumber("count_paired", baseline.PairedCount);
+            WriteMetrics(json, "metrics", baseline.BaselineMeans);
+            WriteMetrics(json, "difference", baseline.Differences);
+            WriteMetrics(json, "difference_standard_error", baseline.DifferenceStandardErrors);
+            json.WriteEndObject();
+        }
         json.WriteStartArray("skipped");
         foreach (var s in Skipped)
         {
@@ -108,6 +115,13 @@ public sealed class EvaluationReport(
         WriteNumber(json, "samples_per_second", SamplesPerSecond);
         json.WriteEndObject();
     });
+
+    static void WriteMetrics(Utf8JsonWriter json, string name, MetricValues values)
+    {
+        json.WriteStartObject(name);
+        foreach (var (metric, value) in values) WriteNumber(json, metric, value);
+        json.WriteEndObject();
+    }
 
     /// <summary>JSON has no NaN or infinity: such a mean (a metric undefined on some sample) is written as null.</summary>
     static void WriteNumber(Utf8JsonWriter json, string name, double value)

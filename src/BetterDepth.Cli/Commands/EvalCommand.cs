@@ -11,7 +11,7 @@ namespace BetterDepth.Cli.Commands;
 /// </summary>
 public static class EvalCommand
 {
-    public const string CsvName = "per_sample_metrics.csv", SummaryName = "summary.json";
+    public const string CsvName = "per_sample_metrics.csv", BaselineCsvName = "baseline_per_sample_metrics.csv", SummaryName = "summary.json";
 
     public static Command Create()
     {
@@ -22,6 +22,7 @@ public static class EvalCommand
         };
         var dataDir = new Option<string?>("--data-dir") { Description = "Dataset folder (Marigold's extracted archive; default for a .json dataset: its folder)." };
         var predictions = new Option<string>("--predictions") { Description = "Folder of predictions: a/b/c.npy (or .pfm, 16-bit .png) for the split's RGB a/b/c.jpg, or b/c.npy as `predict a/` writes it.", Required = true };
+        var baseline = new Option<string?>("--baseline") { Description = "A second folder of predictions (a prior's, say) scored the same way and compared image by image: its means, the mean difference and that difference's standard error." };
         var split = new Option<string?>("--split") { Description = "Split file (default: the dataset's standard one, looked up in --data-dir)." };
         var alignment = new ChoiceOption<AlignmentMode?>("--alignment",
             "Fit of each prediction to the ground truth (auto: least-square-disparity for disparity predictions, least-square for depth; Marigold's least_square names work too).",
@@ -33,7 +34,7 @@ public static class EvalCommand
         var jobs = new Option<int>("--jobs") { Description = "Samples evaluated in parallel.", DefaultValueFactory = _ => Environment.ProcessorCount };
 
         var command = new Command("eval", "Evaluate depth predictions against a benchmark's ground truth (Marigold's protocol).");
-        foreach (var option in new Option[] { dataset, dataDir, predictions, split, alignment, predictionsAre, output, detail, strict, jobs })
+        foreach (var option in new Option[] { dataset, dataDir, predictions, baseline, split, alignment, predictionsAre, output, detail, strict, jobs })
             command.Options.Add(option);
 
         command.SetAction((parseResult, ct) => CommandRunner.RunAsync(async ct =>
@@ -55,6 +56,19 @@ public static class EvalCommand
             var report = await ProgressBars.RunAsync($"eval {data.Name}",
                 progress => Task.Run(() => Evaluator.Run(data, parseResult.GetValue(predictions)!, options, progress, ct), ct));
             report.CommandLine = "betterdepth " + string.Join(" ", parseResult.Tokens.Select(t => Quote(t.Value)));
+            if (parseResult.GetValue(baseline) is { } baselineDir && report.EvaluatedCount > 0)
+            {
+                var other = await ProgressBars.RunAsync($"eval {data.Name} baseline",
+                    progress => Task.Run(() => Evaluator.Run(data, baselineDir, options, progress, ct), ct));
+                if (other.EvaluatedCount == 0)
+                {
+                    Console.Error.WriteLine($"error: {baselineDir}: no baseline sample could be evaluated (wrong --baseline folder?)");
+                    return CommandRunner.ExitBadInput;
+                }
+                report.Baseline = PairedComparison.Of(report, other);
+                Directory.CreateDirectory(outputDir);
+                other.WriteCsv(Path.Combine(outputDir, BaselineCsvName));
+            }
 
             Directory.CreateDirectory(outputDir);
             report.WriteCsv(Path.Combine(outputDir, CsvName));
@@ -87,11 +101,25 @@ public static class EvalCommand
         table.AddColumn("metric");
         table.AddColumn(new TableColumn("mean").RightAligned());
         table.AddColumn(new TableColumn("± s.e.").RightAligned());
+        var b = report.Baseline;
+        if (b is not null)
+            foreach (var heading in new[] { "baseline", "difference", "± s.e." }) table.AddColumn(new TableColumn(heading).RightAligned());
         var errors = report.StandardErrors;
         foreach (var name in report.MetricNames)
-            table.AddRow(Markup.Escape(name), report.Means[name].ToString("0.0000", CultureInfo.InvariantCulture),
-                         double.IsFinite(errors[name]) ? errors[name].ToString("0.0000", CultureInfo.InvariantCulture) : "");
+        {
+            var cells = new List<string> { Markup.Escape(name), Number(report.Means[name]), Number(errors[name]) };
+            if (b is not null)
+                cells.AddRange(b.Differences.ContainsKey(name)
+                    ? [Number(b.BaselineMeans[name]), Number(b.Differences[name], signed: true), Number(b.DifferenceStandardErrors[name])]
+                    : ["", "", ""]);
+            table.AddRow([.. cells]);
+        }
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)} and {SummaryName}"));
+        if (report.Baseline is { } paired)
+            AnsiConsole.WriteLine($"baseline {paired.BaselinePredictionsDir}: {paired.PairedCount} images in both; difference = these predictions minus the baseline, image by image");
+        AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)}{(report.Baseline is null ? "" : ", " + BaselineCsvName)} and {SummaryName}"));
     }
+
+    static string Number(double value, bool signed = false) =>
+        !double.IsFinite(value) ? "" : value.ToString(signed ? "+0.0000;-0.0000;0.0000" : "0.0000", CultureInfo.InvariantCulture);
 }

@@ -53,6 +53,38 @@ public class EvalCommandTests
     }
 
     [Fact]
+    public void BaselineIsComparedImageByImage()
+    {
+        var fake = FakeBenchmarks.ScanNet(16, 12, 3);
+        var predictions = ScanNetPredictions(fake, leftOut: 2);
+        var baseline = TestData.NewTempDir("baseline");
+        for (var i = 0; i < fake.RgbPaths.Count; i++) // every depth 10% too far: abs_rel 0.1 on each image
+        {
+            var values = new float[fake.Width * fake.Height];
+            for (var y = 0; y < fake.Height; y++)
+                for (var x = 0; x < fake.Width; x++) values[y * fake.Width + x] = FakeBenchmarks.Depth(x, y, i) * 1.1f;
+            FakeBenchmarks.Prediction(baseline, fake.RgbPaths[i], values, fake.Width, fake.Height);
+        }
+        var output = Path.Combine(TestData.NewTempDir(), "out");
+        Assert.Equal(0, Eval("--dataset", "scannet", "--data-dir", fake.Dir, "--predictions", predictions, "--baseline", baseline,
+            "--predictions-are", "depth", "--alignment", "none", "--output", output));
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, EvalCommand.SummaryName)));
+        var compared = summary.RootElement.GetProperty("baseline");
+        Assert.Equal(2, compared.GetProperty("count_paired").GetInt32()); // the baseline's third image has no partner
+        Assert.Equal(0.1, compared.GetProperty("metrics").GetProperty("abs_rel").GetDouble(), 4);
+        Assert.Equal(-0.1, compared.GetProperty("difference").GetProperty("abs_rel").GetDouble(), 4);
+        Assert.Equal(0.0, compared.GetProperty("difference_standard_error").GetProperty("abs_rel").GetDouble(), 4);
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(output, EvalCommand.BaselineCsvName)).Length);
+
+        var empty = TestData.NewTempDir("no-predictions");
+        var refused = Path.Combine(TestData.NewTempDir(), "out");
+        Assert.Equal(CommandRunner.ExitBadInput, Eval("--dataset", "scannet", "--data-dir", fake.Dir, "--predictions", predictions, "--baseline", empty,
+            "--predictions-are", "depth", "--alignment", "none", "--output", refused));
+        Assert.False(Directory.Exists(refused)); // nothing written for a baseline that scores nothing
+    }
+
+    [Fact]
     public void StrictFailsOnAMissingPredictionAndWritesNothing()
     {
         var fake = FakeBenchmarks.ScanNet(8, 6, 2);
