@@ -89,7 +89,7 @@ public static class DemoCommand
     static void PrintTable(ExperimentResult result, string priorSpec)
     {
         AnsiConsole.MarkupLine(Markup.Escape($"prior: {Describe(priorSpec)}; refined: BetterDepth on it"));
-        AnsiConsole.Write(Table(result.Refined.EvaluatedCount, result.Prior.Means, result.Refined.Means));
+        AnsiConsole.Write(Table(PairedComparison.Of(result.Refined, result.Prior)));
     }
 
     /// <summary>The prior as a user would name it: a refiner's default spec carries an absolute path.</summary>
@@ -105,19 +105,26 @@ public static class DemoCommand
 
     const string ShippedPrior = "the project's learned CNN";
 
-    /// <summary>Prior against refined, one row each.</summary>
-    public static Table Table(int scenes, MetricValues prior, MetricValues refined)
+    /// <summary>
+    /// Prior and refined, one row each, then the change image by image and its standard error: on a few dozen scenes
+    /// the error says whether a change is the refiner's or the draw of scenes.
+    /// </summary>
+    public static Table Table(PairedComparison refinedAgainstPrior)
     {
         var table = new Table()
-            .Title($"{scenes} held-out synthetic scenes, least squares in disparity space")
-            .Caption("↓ lower is better, ↑ higher is better; DBE in pixels");
+            .Title($"{refinedAgainstPrior.PairedCount} held-out synthetic scenes, least squares in disparity space")
+            .Caption("↓ lower is better, ↑ higher is better; DBE in px; change: refined - prior");
         table.AddColumn("");
         foreach (var c in Columns) table.AddColumn(new TableColumn(c.Label).RightAligned());
-        foreach (var (name, means) in new[] { ("prior", prior), ("refined", refined) })
-            table.AddRow([name, .. Columns.Select(c => Format(means, c.Key, c.Percent))]);
+        foreach (var (name, values, format) in new[]
+                 {
+                     ("prior", refinedAgainstPrior.BaselineMeans, "F2"), ("refined", refinedAgainstPrior.CandidateMeans, "F2"),
+                     ("change", refinedAgainstPrior.Differences, "+0.00;-0.00;0.00"), ("± s.e.", refinedAgainstPrior.DifferenceStandardErrors, "F2"),
+                 })
+            table.AddRow([name, .. Columns.Select(c => Format(values, c.Key, c.Percent, format))]);
         return table;
     }
 
-    static string Format(MetricValues means, string key, bool percent) =>
-        means.TryGetValue(key, out var v) && double.IsFinite(v) ? (percent ? v * 100 : v).ToString("F2", CultureInfo.InvariantCulture) : "n/a";
+    static string Format(MetricValues values, string key, bool percent, string format) =>
+        values.TryGetValue(key, out var v) && double.IsFinite(v) ? (percent ? v * 100 : v).ToString(format, CultureInfo.InvariantCulture) : "n/a";
 }
