@@ -56,9 +56,10 @@ public static class EvalCommand
             var report = await ProgressBars.RunAsync($"eval {data.Name}",
                 progress => Task.Run(() => Evaluator.Run(data, parseResult.GetValue(predictions)!, options, progress, ct), ct));
             report.CommandLine = "betterdepth " + string.Join(" ", parseResult.Tokens.Select(t => Quote(t.Value)));
+            EvaluationReport? other = null;
             if (parseResult.GetValue(baseline) is { } baselineDir && report.EvaluatedCount > 0)
             {
-                var other = await ProgressBars.RunAsync($"eval {data.Name} baseline",
+                other = await ProgressBars.RunAsync($"eval {data.Name} baseline",
                     progress => Task.Run(() => Evaluator.Run(data, baselineDir, options, progress, ct), ct));
                 if (other.EvaluatedCount == 0)
                 {
@@ -66,12 +67,11 @@ public static class EvalCommand
                     return CommandRunner.ExitBadInput;
                 }
                 report.Baseline = PairedComparison.Of(report, other);
-                Directory.CreateDirectory(outputDir);
-                other.WriteCsv(Path.Combine(outputDir, BaselineCsvName));
             }
 
             Directory.CreateDirectory(outputDir);
             report.WriteCsv(Path.Combine(outputDir, CsvName));
+            other?.WriteCsv(Path.Combine(outputDir, BaselineCsvName));
             report.WriteJson(Path.Combine(outputDir, SummaryName));
             Show(report, outputDir);
             if (report.EvaluatedCount == 0)
