@@ -68,9 +68,11 @@ public static class DemoCommand
 
             var montagePath = Path.Combine(outDir, "montage.png");
             ImageFile.WritePng(montagePath, ComparisonMontage.Render(result.MontageRows));
+            // refined_summary.json records the table's change rows under "baseline".
+            result.Refined.Baseline = PairedComparison.Of(result.Refined, result.Prior);
             result.Prior.WriteJson(Path.Combine(outDir, "prior_summary.json"));
             result.Refined.WriteJson(Path.Combine(outDir, "refined_summary.json"));
-            PrintTable(result, priorSpec);
+            PrintTable(result.Refined.Baseline, priorSpec);
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"{result.SecondsPerImage:F2} s per image (prior + {options.Steps} DDIM steps x {options.EnsembleSize} member(s){(options.PriorLayoutSigma > 0 ? $", prior layout below sigma {options.PriorLayoutSigma} px" : "")}) on {Environment.ProcessorCount} cores."));
             AnsiConsole.MarkupLine($"Outputs in [blue]{Markup.Escape(outDir)}[/]: montage.png (image, ground truth, prior, refined, their errors), predictions/, *_summary.json.");
             return 0;
@@ -86,10 +88,10 @@ public static class DemoCommand
         (DetailMetrics.EdgePrecision, "edge P%↑", true), (DetailMetrics.EdgeRecall, "edge R%↑", true),
     ];
 
-    static void PrintTable(ExperimentResult result, string priorSpec)
+    static void PrintTable(PairedComparison refinedAgainstPrior, string priorSpec)
     {
         AnsiConsole.MarkupLine(Markup.Escape($"prior: {Describe(priorSpec)}; refined: BetterDepth on it"));
-        AnsiConsole.Write(Table(PairedComparison.Of(result.Refined, result.Prior)));
+        AnsiConsole.Write(Table(refinedAgainstPrior));
     }
 
     /// <summary>The prior as a user would name it: a refiner's default spec carries an absolute path.</summary>

@@ -96,6 +96,15 @@ public class RefinementExperimentTests
         Assert.DoesNotContain("marigold", shown, StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(outDir, "montage.png")));
         Assert.True(File.Exists(Path.Combine(outDir, "refined_summary.json")));
+        Assert.Contains(lines, l => l.Trim('│', '|', ' ').StartsWith("change ", StringComparison.Ordinal));
+        // the table's change rows, recorded: refined minus prior, matching the two summaries' means
+        using (var refined = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "refined_summary.json"))))
+        using (var prior = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "prior_summary.json"))))
+        {
+            var change = refined.RootElement.GetProperty("baseline").GetProperty("difference").GetProperty("abs_rel").GetDouble();
+            Assert.Equal(refined.RootElement.GetProperty("metrics").GetProperty("abs_rel").GetDouble()
+                         - prior.RootElement.GetProperty("metrics").GetProperty("abs_rel").GetDouble(), change, 9);
+        }
         var montage = ImageFile.ReadRgb(Path.Combine(outDir, "montage.png"));
         Assert.True(montage.Width >= 6 * 48);
 
