@@ -18,10 +18,10 @@ public sealed class PairedComparison
     public MetricValues Differences { get; }
     public MetricValues DifferenceStandardErrors { get; }
 
-    PairedComparison(string baselineDir, int paired, MetricAccumulator candidate, MetricAccumulator baseline, MetricAccumulator difference)
+    PairedComparison(string baselineDir, MetricAccumulator candidate, MetricAccumulator baseline, MetricAccumulator difference)
     {
         BaselinePredictionsDir = baselineDir;
-        PairedCount = paired;
+        PairedCount = difference.Images;
         CandidateMeans = candidate.Mean();
         BaselineMeans = baseline.Mean();
         Differences = difference.Mean();
@@ -35,18 +35,16 @@ public sealed class PairedComparison
         var names = candidate.MetricNames.Where(baseline.MetricNames.Contains).ToList();
         var baselineById = baseline.Samples.ToDictionary(s => s.Id, StringComparer.Ordinal);
         MetricAccumulator c = new(), b = new(), d = new();
-        int paired = 0;
         foreach (var sample in candidate.Samples)
         {
             if (!baselineById.TryGetValue(sample.Id, out var other)) continue;
-            paired++;
             // A metric undefined in either image is left out of all three means, so they describe the same images.
             double Both(string n, MetricValues m) => double.IsNaN(sample.Metrics[n]) || double.IsNaN(other.Metrics[n]) ? double.NaN : m[n];
             c.Add(new MetricValues(names.Select(n => KeyValuePair.Create(n, Both(n, sample.Metrics)))));
             b.Add(new MetricValues(names.Select(n => KeyValuePair.Create(n, Both(n, other.Metrics)))));
             d.Add(new MetricValues(names.Select(n => KeyValuePair.Create(n, Both(n, sample.Metrics) - Both(n, other.Metrics)))));
         }
-        if (paired == 0) throw new ArgumentException("the two evaluations share no sample; compare predictions of the same split");
-        return new PairedComparison(baseline.PredictionsDir, paired, c, b, d);
+        if (d.Images == 0) throw new ArgumentException("the two evaluations share no sample; compare predictions of the same split");
+        return new PairedComparison(baseline.PredictionsDir, c, b, d);
     }
 }

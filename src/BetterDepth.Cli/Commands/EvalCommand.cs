@@ -115,9 +115,9 @@ public static class EvalCommand
             table.AddRow([.. cells]);
         }
         AnsiConsole.Write(table);
-        if (report.Baseline is { } paired)
-            AnsiConsole.WriteLine($"baseline {paired.BaselinePredictionsDir}: {paired.PairedCount} images in both; difference = these predictions minus the baseline, image by image");
-        AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)}{(report.Baseline is null ? "" : ", " + BaselineCsvName)} and {SummaryName}"));
+        if (b is not null)
+            AnsiConsole.WriteLine($"baseline {b.BaselinePredictionsDir}: {b.PairedCount} images in both; difference = these predictions minus the baseline, image by image");
+        AnsiConsole.MarkupLine(Markup.Escape($"{report.SamplesPerSecond:0.0} samples/s; wrote {Path.Combine(outputDir, CsvName)}{(b is null ? "" : ", " + BaselineCsvName)} and {SummaryName}"));
     }
 
     static string Number(double value, bool signed = false) =>
