@@ -43,6 +43,7 @@ public class TinyAutoencoderTests
         using var latent = ae.Encoder.forward(input);
         using var decoded = ae.Decoder.forward(expectedLatent);
         Assert.Equal(new long[] { 1, 32, 8, 12 }, latent.shape);
+        Assert.True(latent.is_contiguous() && decoded.is_contiguous(), "channels-last stays inside the networks");
         Assert.True(MaxAbsDiff(latent, expectedLatent) <= 1e-3, $"encoder max |error| {MaxAbsDiff(latent, expectedLatent)}");
         Assert.True(MaxAbsDiff(decoded, expectedDecoded) <= 1e-3, $"decoder max |error| {MaxAbsDiff(decoded, expectedDecoded)}");
     }

@@ -192,11 +192,13 @@ public abstract class TinyAutoencoderSequence : Module<Tensor, Tensor>
         layers.Add(layer);
     }
 
+    /// <summary>Runs channels-last inside (<see cref="MemoryLayout"/>); the result is an ordinary contiguous tensor.</summary>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
+        x = MemoryLayout.ChannelsLast(x);
         foreach (var layer in layers) x = layer.forward(x);
-        return x.MoveToOuterDisposeScope();
+        return x.contiguous().MoveToOuterDisposeScope();
     }
 
     protected static Conv2d Conv(long cin, long cout, long stride = 1, bool bias = true) =>
