@@ -10,7 +10,7 @@ namespace BetterDepth.Compute;
 /// </summary>
 public static class MemoryLayout
 {
-    /// <summary>The same [N, C, H, W] values stored channel-fastest (a copy, or <paramref name="x"/> if it already is).</summary>
+    /// <summary>The same [N, C, H, W] values stored channel-fastest: a copy, or a view of <paramref name="x"/> if it already is.</summary>
     public static Tensor ChannelsLast(Tensor x)
     {
         if (x.ndim != 4) throw new ArgumentException($"channels-last needs a 4-D [N, C, H, W] tensor, got [{string.Join(", ", x.shape)}]", nameof(x));
