@@ -18,6 +18,7 @@ namespace BetterDepth.Training.Priors;
 public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device device)
 {
     public const string WeightsFile = "layout.safetensors";
+    const string PlotTitle = "LAYOUT CORRECTOR TRAINING LOSS";
     const string CheckpointFolderName = "checkpoint", RawFile = "raw.safetensors", OptimizerFile = "optimizer.dat", StepFile = "step.txt";
 
     public sealed record Result(int StepsDone, double LastLoss, double SecondsPerStep, string WeightsPath);
@@ -81,6 +82,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
             if (ct.IsCancellationRequested)
             {
                 Save(priorNetwork, model, optimizer, ema, parameters, step, outDir);
+                log.WritePlot(Path.Combine(outDir, TrainingLog.PlotFileName), PlotTitle);
                 ct.ThrowIfCancellationRequested();
             }
             var lr = options.LearningRateAt(step);
@@ -115,6 +117,7 @@ public sealed class LayoutCorrectorTrainer(PriorTrainingOptions options, Device 
             progress?.Report(new WorkProgress(step, options.Steps, string.Create(CultureInfo.InvariantCulture, $"loss {smoothed:F4}, {itPerSecond:F2} it/s")));
             if (step % options.CheckpointEvery == 0 || step == options.Steps) Save(priorNetwork, model, optimizer, ema, parameters, step, outDir);
         }
+        log.WritePlot(Path.Combine(outDir, TrainingLog.PlotFileName), PlotTitle);
         return new Result(step, lastLoss, stepsThisRun == 0 ? 0 : clock.Elapsed.TotalSeconds / stepsThisRun, Path.Combine(outDir, LearnedPrior.WeightsFile));
     }
 

@@ -42,8 +42,10 @@ public class LayoutCorrectorTrainerTests
             Assert.ThrowsAny<OperationCanceledException>(() => new LayoutCorrectorTrainer(Tiny(4), CPU).Train(priorPath, Scenes(6), split, false, 8,
                 new Progress(cts, 2), cts.Token));
         Assert.Throws<ArgumentException>(() => new LayoutCorrectorTrainer(Tiny(4), CPU).Train(priorPath, Scenes(6), split, resume: false, layoutChannels: 8));
+        Assert.True(File.Exists(Path.Combine(split, TrainingLog.PlotFileName)), "a stopped run draws its loss curve");
         new LayoutCorrectorTrainer(Tiny(4), CPU).Train(priorPath, Scenes(6), split, resume: true, layoutChannels: 8);
         Assert.Equal(Losses(whole), Losses(split));
+        Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], File.ReadAllBytes(Path.Combine(whole, TrainingLog.PlotFileName))[..4]);
         Assert.All(Losses(whole), l => Assert.True(double.IsFinite(double.Parse(l.Split(',')[1], System.Globalization.CultureInfo.InvariantCulture))));
 
         // The deliverable is the frozen prior with the averaged corrector on it, one file the learned prior loads.
