@@ -22,6 +22,7 @@ public static class TrainPriorCommand
         var channels = new Option<int>("--channels") { Description = "Channels of the first stage (doubled at each stage up to 8x)", DefaultValueFactory = _ => 32 };
         var residualBlocks = new Option<int>("--residual-blocks") { Description = "Residual blocks at each of the 1/32, 1/16 and 1/8 levels; with --init from a network with fewer, the added ones start as the identity", DefaultValueFactory = _ => 0 };
         var attentionBlocks = new Option<int>("--attention-blocks") { Description = "Self-attention blocks at each of the 1/32 and 1/16 levels, after the residual ones; with --init from a network with fewer, the added ones start as the identity", DefaultValueFactory = _ => 0 };
+        var encoderBlocks = new Option<int>("--encoder-blocks") { Description = "Residual blocks after the encoder's 1/8 and 1/16 stages", DefaultValueFactory = _ => 0 };
         var noAugment = new Option<bool>("--no-augment") { Description = "Train without random crops and colour changes (the mirror stays)" };
         var seed = new Option<int>("--seed") { Description = "Seed of initial weights and batch order", DefaultValueFactory = _ => 0 };
         var gradient = new Option<double>("--gradient-weight") { Description = "Weight of the multi-scale gradient-matching loss term", DefaultValueFactory = _ => 0.5 };
@@ -31,14 +32,14 @@ public static class TrainPriorCommand
         var hardImages = new Option<double>("--hard-image-power") { Description = "Weigh each image's loss by (its loss / the batch's mean) to this power, so the worst-fitted scenes pull hardest (0 to 8; 0 weighs images equally)", DefaultValueFactory = _ => 0 };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints", DefaultValueFactory = _ => 50 };
         var resume = new Option<bool>("--resume") { Description = "Continue the checkpoint in --output" };
-        var init = new Option<string?>("--init") { Description = "Start a new run from these learned-prior weights (e.g. models/prior-cnn/prior.safetensors) instead of random ones; fresh optimiser and schedule" };
+        var init = new Option<string?>("--init") { Description = "Start a new run from these learned-prior weights (e.g. models/prior-cnn/prior.safetensors) instead of random ones, at this run's --size; fresh optimiser and schedule" };
         var emaDecay = new Option<double?>("--ema-decay") { Description = "Keep an exponential moving average of the weights with this decay (e.g. 0.999) and ship it as prior.safetensors" };
         var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: all cores)" };
         var evalDataset = new Option<string?>("--eval-dataset") { Description = "After training, measure the weights on this held-out dataset .json (e.g. a `betterdepth synth` folder's dataset.json); results in OUT/heldout" };
 
         var command = new Command("train-prior", "Train the small learned depth prior (affine-invariant disparity) on synthetic scenes.");
-        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, attentionBlocks, seed, gradient, relative, logRatio, delta1, hardImages, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
+        foreach (var o in new Option[] { data, synthetic, outDir, steps, batch, lr, size, channels, residualBlocks, attentionBlocks, encoderBlocks, seed, gradient, relative, logRatio, delta1, hardImages, checkpointEvery, resume, init, emaDecay, device, threads, evalDataset, noAugment })
             command.Options.Add(o);
 
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async ct =>
@@ -47,7 +48,8 @@ public static class TrainPriorCommand
             var options = new PriorTrainingOptions
             {
                 Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
-                Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks), parse.GetValue(attentionBlocks)), Seed = parse.GetValue(seed),
+                Model = new PriorCnnConfig(parse.GetValue(channels), width, height, parse.GetValue(residualBlocks), parse.GetValue(attentionBlocks),
+                    EncoderBlocks: parse.GetValue(encoderBlocks)), Seed = parse.GetValue(seed),
                 GradientWeight = parse.GetValue(gradient), RelativeWeight = parse.GetValue(relative),
                 LogRatioWeight = parse.GetValue(logRatio), Delta1Weight = parse.GetValue(delta1), HardImagePower = parse.GetValue(hardImages),
                 CheckpointEvery = parse.GetValue(checkpointEvery),

@@ -70,8 +70,8 @@ public static class PriorCnnOnnxExport
 
             var e1 = Block("enc1", InputName, stride: 2);
             var e2 = Block("enc2", e1, stride: 2);
-            var e3 = Block("enc3", e2, stride: 2);
-            var e4 = Block("enc4", e3, stride: 2);
+            var e3 = Residual("enc3res", Block("enc3", e2, stride: 2), model.Config.EncoderBlocks);
+            var e4 = Residual("enc4res", Block("enc4", e3, stride: 2), model.Config.EncoderBlocks);
             var e5 = Block("enc5", e4, stride: 2);
             var pooled = Builder.Add("context_pool", "GlobalAveragePool", [e5]);
             var g = Silu("context_silu", Conv("context", pooled, stride: 1, padding: 0));
@@ -124,9 +124,11 @@ public static class PriorCnnOnnxExport
         }
 
         /// <summary>The level's <see cref="ResidualBlock"/>s.</summary>
-        string Residual(string prefix, string x)
+        string Residual(string prefix, string x) => Residual(prefix, x, model.Config.ResidualBlocks);
+
+        string Residual(string prefix, string x, int count)
         {
-            for (int i = 0; i < model.Config.ResidualBlocks; i++) x = ResidualBlock($"{prefix}.{i}", x);
+            for (int i = 0; i < count; i++) x = ResidualBlock($"{prefix}.{i}", x);
             return x;
         }
 

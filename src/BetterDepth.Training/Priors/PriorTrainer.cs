@@ -124,8 +124,8 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
     }
 
     /// <summary>
-    /// The --init network: the one this run trains (same channels and working size), or one with fewer residual or attention
-    /// blocks per level, which is deepened with identity blocks (<see cref="PriorCnn.Deepened"/>).
+    /// The --init network: the one this run trains (same channels and corrector), at this run's working size, with at most as
+    /// many blocks of each kind per level; added blocks start as the identity (<see cref="PriorCnn.Reshaped"/>).
     /// </summary>
     PriorCnn LoadInit(string path)
     {
@@ -133,17 +133,17 @@ public sealed class PriorTrainer(PriorTrainingOptions options, Device device)
         var c = model.Config;
         var m = options.Model;
         if (c == m) return model;
-        if (c with { ResidualBlocks = m.ResidualBlocks, AttentionBlocks = m.AttentionBlocks } == m && c.ResidualBlocks <= m.ResidualBlocks && c.AttentionBlocks <= m.AttentionBlocks)
+        using (model)
         {
-            using (model) return model.Deepened(m.ResidualBlocks, m.AttentionBlocks);
+            try { return model.Reshaped(m); }
+            catch (ArgumentException) { throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(m)}"); }
         }
-        model.Dispose();
-        throw new InvalidFileException(path, $"--init weights are {Describe(c)}, this run asks for {Describe(m)}");
     }
 
     static string Describe(PriorCnnConfig c) =>
         $"a {c.BaseChannels}-channel network at {c.Width}x{c.Height}" + (c.ResidualBlocks > 0 ? $" with {c.ResidualBlocks} residual blocks per level" : "")
         + (c.AttentionBlocks > 0 ? $" and {c.AttentionBlocks} attention blocks per level" : "")
+        + (c.EncoderBlocks > 0 ? $", {c.EncoderBlocks} in the encoder" : "")
         + (c.LayoutChannels > 0 ? $", with a layout corrector" : "");
 
     void SaveCheckpoint(PriorCnn model, TorchSharp.Modules.OptimizerHelper optimizer, ExponentialMovingAverage? ema,

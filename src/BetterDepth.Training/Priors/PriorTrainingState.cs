@@ -8,21 +8,21 @@ namespace BetterDepth.Training.Priors;
 /// The small JSON written last in every checkpoint (its presence commits the checkpoint): how far training
 /// got and the settings a resumed run must share with the original one. ResidualBlocks is absent (so 0) in
 /// checkpoints written before the network could have them, EmaDecay (null: no average) in those written before the
-/// average existed, AttentionBlocks (so 0) in those written before attention blocks existed.
+/// average existed, AttentionBlocks (so 0) in those written before attention blocks existed, EncoderBlocks likewise.
 /// </summary>
 internal sealed record PriorTrainingState(int Step, int Seed, int BaseChannels, int Width, int Height, int BatchSize, double LearningRate, int TotalSteps, int ResidualBlocks = 0,
-    double? EmaDecay = null, int AttentionBlocks = 0)
+    double? EmaDecay = null, int AttentionBlocks = 0, int EncoderBlocks = 0)
 {
     /// <summary>The network the checkpoint holds.</summary>
     [JsonIgnore]
-    public PriorCnnConfig Model => new(BaseChannels, Width, Height, ResidualBlocks, AttentionBlocks);
+    public PriorCnnConfig Model => new(BaseChannels, Width, Height, ResidualBlocks, AttentionBlocks, EncoderBlocks: EncoderBlocks);
 
     /// <summary>The state of a run with these options after <paramref name="step"/> steps.</summary>
     public static PriorTrainingState Of(PriorTrainingOptions options, int step)
     {
         var m = options.Model;
         return new(step, options.Seed, m.BaseChannels, m.Width, m.Height, options.BatchSize, options.LearningRate, options.Steps,
-            m.ResidualBlocks, options.EmaDecay, m.AttentionBlocks);
+            m.ResidualBlocks, options.EmaDecay, m.AttentionBlocks, m.EncoderBlocks);
     }
 
     public const string FileName = "state.json";

@@ -14,7 +14,8 @@ namespace BetterDepth.Priors.Learned;
 /// it gets the layout right and blurs thin structures and occlusion edges over a few pixels: the detail the
 /// diffusion refiner is there to restore. Optional residual blocks after the context (1/32), dec4 (1/16) and dec3
 /// (1/8) deepen the levels that decide the layout, and optional self-attention blocks after those at 1/32 and 1/16 relate
-/// every position to every other; both start as the identity, so they can be added to trained weights. An optional
+/// every position to every other; both start as the identity, so they can be added to trained weights. Optional residual
+/// blocks after enc3 (1/8) and enc4 (1/16) deepen the encoder, where objects and their sizes are recognised. An optional
 /// <see cref="LayoutCorrector"/> (trained afterwards with the rest frozen) rescales the output's coarse layout.
 /// </summary>
 public sealed class PriorCnn : nn.Module<Tensor, Tensor>
@@ -22,7 +23,7 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     readonly ConvBlock enc1, enc2, enc3, enc4, enc5;
     readonly Conv2d context;
     readonly ConvBlock dec4, dec3, dec2;
-    readonly ModuleList<ResidualBlock> res32, res16, res8;
+    readonly ModuleList<ResidualBlock> enc3res, enc4res, res32, res16, res8;
     readonly ModuleList<AttentionBlock> attn32, attn16;
     readonly Conv2d head;
     readonly LayoutCorrector? layout;
@@ -44,6 +45,8 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         dec3 = new ConvBlock(8 * c + 4 * c, 4 * c);     // 1/8
         dec2 = new ConvBlock(4 * c + 2 * c, 2 * c);     // 1/4
         head = nn.Conv2d(2 * c, 1, 3, padding: 1);
+        enc3res = Residual(4 * c, config.EncoderBlocks);
+        enc4res = Residual(8 * c, config.EncoderBlocks);
         res32 = Residual(8 * c, config.ResidualBlocks);
         res16 = Residual(8 * c, config.ResidualBlocks);
         res8 = Residual(4 * c, config.ResidualBlocks);
@@ -62,8 +65,8 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var e1 = enc1.forward(image);
         var e2 = enc2.forward(e1);
-        var e3 = enc3.forward(e2);
-        var e4 = enc4.forward(e3);
+        var e3 = Through(enc3res, enc3.forward(e2));
+        var e4 = Through(enc4res, enc4.forward(e3));
         var e5 = enc5.forward(e4);
         // Global context: the scene's overall layout (floor, far wall, horizon) reaches every position.
         var g = nn.functional.silu(context.forward(nn.functional.adaptive_avg_pool2d(e5, 1)));
@@ -83,19 +86,30 @@ public sealed class PriorCnn : nn.Module<Tensor, Tensor>
     /// attention blocks per level, the added ones the identity: it computes exactly what this one does, with room to learn
     /// more (for `train-prior --init`).
     /// </summary>
-    public PriorCnn Deepened(int residualBlocks, int? attentionBlocks = null)
+    public PriorCnn Deepened(int residualBlocks, int? attentionBlocks = null) =>
+        Reshaped(Config with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks ?? Config.AttentionBlocks });
+
+    /// <summary>
+    /// A new network of <paramref name="target"/>'s shape with this one's weights: the same channels and corrector, at any
+    /// working size (the layers are convolutions and a pooled context, so only the resize before them changes), with at
+    /// least as many blocks of each kind per level, the added ones the identity.
+    /// </summary>
+    public PriorCnn Reshaped(PriorCnnConfig target)
     {
-        var attention = attentionBlocks ?? Config.AttentionBlocks;
-        if (residualBlocks < Config.ResidualBlocks)
-            throw new ArgumentException($"a network with {Config.ResidualBlocks} residual blocks per level cannot lose some (asked for {residualBlocks})", nameof(residualBlocks));
-        if (attention < Config.AttentionBlocks)
-            throw new ArgumentException($"a network with {Config.AttentionBlocks} attention blocks per level cannot lose some (asked for {attention})", nameof(attentionBlocks));
-        var deeper = new PriorCnn(Config with { ResidualBlocks = residualBlocks, AttentionBlocks = attention });
-        var target = deeper.state_dict();
+        if (target.ResidualBlocks < Config.ResidualBlocks)
+            throw new ArgumentException($"a network with {Config.ResidualBlocks} residual blocks per level cannot lose some (asked for {target.ResidualBlocks})", nameof(target));
+        if (target.AttentionBlocks < Config.AttentionBlocks)
+            throw new ArgumentException($"a network with {Config.AttentionBlocks} attention blocks per level cannot lose some (asked for {target.AttentionBlocks})", nameof(target));
+        if (target.EncoderBlocks < Config.EncoderBlocks)
+            throw new ArgumentException($"a network with {Config.EncoderBlocks} encoder blocks per level cannot lose some (asked for {target.EncoderBlocks})", nameof(target));
+        if (target with { Width = Config.Width, Height = Config.Height, ResidualBlocks = Config.ResidualBlocks, AttentionBlocks = Config.AttentionBlocks, EncoderBlocks = Config.EncoderBlocks } != Config)
+            throw new ArgumentException("only the working size and the blocks per level can change", nameof(target));
+        var reshaped = new PriorCnn(target);
+        var state = reshaped.state_dict();
         using var noGrad = no_grad();
-        foreach (var (key, weight) in state_dict()) target[key].copy_(weight);
-        deeper.to(head.weight!.device);
-        return deeper;
+        foreach (var (key, weight) in state_dict()) state[key].copy_(weight);
+        reshaped.to(head.weight!.device);
+        return reshaped;
     }
 
     /// <summary>This network with <paramref name="corrector"/> (its weights copied) on its output: one prior in one file.</summary>

@@ -5,10 +5,11 @@ namespace BetterDepth.Priors.Learned;
 /// to 8x), the fixed working resolution images are resized to before the forward pass, and the residual blocks
 /// added at each of the 1/32, 1/16 and 1/8 levels, where the layout is decided (0: architecture 2 as first trained), and
 /// the self-attention blocks after them at 1/32 and 1/16, which let every position see every other one (0: none), and the
-/// base channels of a <see cref="LayoutCorrector"/> on the network's output (0: none).
+/// base channels of a <see cref="LayoutCorrector"/> on the network's output (0: none), and the residual blocks after the
+/// encoder's 1/8 and 1/16 stages, where the image's content is recognised (0: two convolutions per stage, as first trained).
 /// Stored in the weights file so a checkpoint rebuilds the network it was trained with.
 /// </summary>
-public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0, int AttentionBlocks = 0, int LayoutChannels = 0)
+public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int Height = 192, int ResidualBlocks = 0, int AttentionBlocks = 0, int LayoutChannels = 0, int EncoderBlocks = 0)
 {
     /// <summary>Five stride-2 stages: the working size must divide by 32.</summary>
     public const int Stride = 32;
@@ -27,6 +28,8 @@ public sealed record PriorCnnConfig(int BaseChannels = 32, int Width = 256, int 
             throw new ArgumentException($"working size must be a positive multiple of {Stride} on both sides, at most {MaxSide}, got {Width}x{Height}", nameof(Width));
         if (ResidualBlocks < 0 || ResidualBlocks > MaxResidualBlocks)
             throw new ArgumentException($"residual blocks per level must be 0 to {MaxResidualBlocks}, got {ResidualBlocks}", nameof(ResidualBlocks));
+        if (EncoderBlocks < 0 || EncoderBlocks > MaxResidualBlocks)
+            throw new ArgumentException($"encoder residual blocks per level must be 0 to {MaxResidualBlocks}, got {EncoderBlocks}", nameof(EncoderBlocks));
         if (AttentionBlocks < 0 || AttentionBlocks > MaxAttentionBlocks)
             throw new ArgumentException($"attention blocks per level must be 0 to {MaxAttentionBlocks}, got {AttentionBlocks}", nameof(AttentionBlocks));
         if (LayoutChannels != 0) LayoutCorrector.ValidateChannels(LayoutChannels);

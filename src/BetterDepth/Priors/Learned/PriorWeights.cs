@@ -17,9 +17,11 @@ internal static class PriorWeights
     /// 3: architecture 2 with residual blocks at 1/32, 1/16 and 1/8 (metadata "residual_blocks"). A network without
     /// residual blocks is saved as 2, so the files it makes load in versions that know only 2;
     /// 4: architecture 3 with attention blocks at 1/32 and 1/16 (metadata "residual_blocks" and "attention_blocks");
-    /// 5: architecture 4 with a layout corrector on the output (metadata "layout_channels" as well).
+    /// 5: architecture 4 with a layout corrector on the output (metadata "layout_channels" as well);
+    /// 6: architecture 5 with residual blocks in the encoder at 1/8 and 1/16 (metadata "encoder_blocks" as well).
     /// </summary>
-    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4", ArchitectureWithLayout = "5";
+    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4", ArchitectureWithLayout = "5",
+        ArchitectureWithEncoderBlocks = "6";
     const string HeadKey = "head.weight", LayoutHeadKey = "layout.head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
@@ -29,6 +31,7 @@ internal static class PriorWeights
             ["format"] = FormatTag,
             ["architecture"] = model.Config switch
             {
+                { EncoderBlocks: > 0 } => ArchitectureWithEncoderBlocks,
                 { LayoutChannels: > 0 } => ArchitectureWithLayout,
                 { AttentionBlocks: > 0 } => ArchitectureWithAttention,
                 { ResidualBlocks: > 0 } => ArchitectureWithBlocks,
@@ -40,9 +43,11 @@ internal static class PriorWeights
             ["output"] = "affine_disparity",
         };
         var c = model.Config;
-        if (c.ResidualBlocks > 0 || c.AttentionBlocks > 0 || c.LayoutChannels > 0) metadata["residual_blocks"] = c.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
-        if (c.AttentionBlocks > 0 || c.LayoutChannels > 0) metadata["attention_blocks"] = c.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
-        if (c.LayoutChannels > 0) metadata["layout_channels"] = c.LayoutChannels.ToString(CultureInfo.InvariantCulture);
+        var encoder = c.EncoderBlocks > 0;
+        if (c.ResidualBlocks > 0 || c.AttentionBlocks > 0 || c.LayoutChannels > 0 || encoder) metadata["residual_blocks"] = c.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
+        if (c.AttentionBlocks > 0 || c.LayoutChannels > 0 || encoder) metadata["attention_blocks"] = c.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
+        if (c.LayoutChannels > 0 || encoder) metadata["layout_channels"] = c.LayoutChannels.ToString(CultureInfo.InvariantCulture);
+        if (encoder) metadata["encoder_blocks"] = c.EncoderBlocks.ToString(CultureInfo.InvariantCulture);
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
@@ -62,15 +67,19 @@ internal static class PriorWeights
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
         metadata.TryGetValue("architecture", out var architecture);
-        var (residualBlocks, attentionBlocks, layoutChannels) = architecture switch
+        // Each architecture adds one metadata key to the one before it.
+        var keys = architecture switch
         {
-            ArchitectureWithoutBlocks => (0, 0, 0),
-            ArchitectureWithBlocks => (MetaInt(path, metadata, "residual_blocks"), 0, 0),
-            ArchitectureWithAttention => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks"), 0),
-            ArchitectureWithLayout => (MetaInt(path, metadata, "residual_blocks"), MetaInt(path, metadata, "attention_blocks"), MetaInt(path, metadata, "layout_channels")),
-            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithLayout} (retrain with `betterdepth train-prior`)"),
+            ArchitectureWithoutBlocks => 0,
+            ArchitectureWithBlocks => 1,
+            ArchitectureWithAttention => 2,
+            ArchitectureWithLayout => 3,
+            ArchitectureWithEncoderBlocks => 4,
+            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithEncoderBlocks} (retrain with `betterdepth train-prior`)"),
         };
-        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"), residualBlocks, attentionBlocks, layoutChannels);
+        int Count(int key, string name) => keys > key ? MetaInt(path, metadata, name) : 0;
+        var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"),
+            Count(0, "residual_blocks"), Count(1, "attention_blocks"), Count(2, "layout_channels"), Count(3, "encoder_blocks"));
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
@@ -84,6 +93,7 @@ internal static class PriorWeights
         // ... and so must the block counts: block N-1 present, block N absent (a count beyond the tensors allocates nothing).
         CheckBlockCount(file, "residual_blocks", config.ResidualBlocks, "res32.{0}.conv1.weight");
         CheckBlockCount(file, "attention_blocks", config.AttentionBlocks, "attn32.{0}.attention.to_q.weight");
+        CheckBlockCount(file, "encoder_blocks", config.EncoderBlocks, "enc3res.{0}.conv1.weight");
 
         var model = new PriorCnn(config);
         try

@@ -58,6 +58,50 @@ public class PriorCnnTests
     }
 
     [Fact]
+    public void EncoderBlocksDeepenTheEncoderAtOneEighthAndOneSixteenth()
+    {
+        random.manual_seed(7);
+        using var plain = new PriorCnn(new PriorCnnConfig(16, 96, 64));
+        using var deep = new PriorCnn(new PriorCnnConfig(16, 96, 64, EncoderBlocks: 2));
+        // two blocks after enc3 (4C = 64 channels) and after enc4 (8C = 128)
+        static long Block(long c) => 2 * 9 * c * c + 2 * 2 * c;
+        Assert.Equal(2 * (Block(64) + Block(128)), deep.parameters().Sum(p => p.numel()) - plain.parameters().Sum(p => p.numel()));
+        Assert.Contains(deep.named_parameters(), p => p.name.StartsWith("enc3res.1."));
+        Assert.Contains(deep.named_parameters(), p => p.name.StartsWith("enc4res.1."));
+        using var output = deep.forward(randn(1, 3, 64, 96));
+        Assert.Equal(new long[] { 1, 1, 64, 96 }, output.shape);
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(EncoderBlocks: -1).Validate());
+        Assert.Throws<ArgumentException>(() => new PriorCnnConfig(EncoderBlocks: PriorCnnConfig.MaxResidualBlocks + 1).Validate());
+    }
+
+    [Fact]
+    public void ReshapedToAnotherWorkingSizeKeepsEveryWeight()
+    {
+        random.manual_seed(8);
+        using var small = new PriorCnn(new PriorCnnConfig(16, 96, 64, 1, EncoderBlocks: 1));
+        using (no_grad())
+            foreach (var (name, p) in small.named_parameters())
+                if (name.EndsWith("norm2.weight")) p.fill_(0.3);  // the blocks compute something
+        using var large = small.Reshaped(small.Config with { Width = 192, Height = 128, ResidualBlocks = 2 });
+        Assert.Equal(new PriorCnnConfig(16, 192, 128, 2, EncoderBlocks: 1), large.Config);
+        using var input = randn(1, 3, 128, 192);
+        using (no_grad())
+        using (var a = small.forward(input))
+        using (var b = large.forward(input))
+            Assert.True(a.eq(b).all().item<bool>(), "the working size is the resize before the network, not its weights");
+        Assert.Throws<ArgumentException>(() => small.Reshaped(small.Config with { EncoderBlocks = 0 }));
+        Assert.Throws<ArgumentException>(() => small.Reshaped(small.Config with { BaseChannels = 24 }));
+        Assert.Throws<ArgumentException>(() => large.Reshaped(large.Config with { ResidualBlocks = 1 }));
+
+        // added encoder blocks start as the identity, like the others
+        using var deeper = small.Reshaped(small.Config with { EncoderBlocks = 3 });
+        using (no_grad())
+        using (var a = small.forward(input))
+        using (var b = deeper.forward(input))
+            Assert.True(a.eq(b).all().item<bool>(), "added encoder blocks changed the output");
+    }
+
+    [Fact]
     public void AttentionBlocksStartAsTheIdentityAndRelateDistantPositionsOnceTrained()
     {
         random.manual_seed(4);

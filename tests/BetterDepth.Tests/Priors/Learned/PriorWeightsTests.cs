@@ -26,9 +26,11 @@ public class PriorWeightsTests
     [InlineData(1, 1, "4")]
     [InlineData(0, 2, "4")]
     [InlineData(1, 0, "5", 8)]
-    public void SaveLoadRoundTripIsExact(int residualBlocks, int attentionBlocks, string architecture, int layoutChannels = 0)
+    [InlineData(0, 0, "6", 0, 2)]
+    [InlineData(1, 1, "6", 8, 1)]
+    public void SaveLoadRoundTripIsExact(int residualBlocks, int attentionBlocks, string architecture, int layoutChannels = 0, int encoderBlocks = 0)
     {
-        var config = Small with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks, LayoutChannels = layoutChannels };
+        var config = Small with { ResidualBlocks = residualBlocks, AttentionBlocks = attentionBlocks, LayoutChannels = layoutChannels, EncoderBlocks = encoderBlocks };
         var path = SavedModel(out var original, config);
         using (no_grad())
             foreach (var (name, p) in original.named_parameters())
@@ -37,9 +39,11 @@ public class PriorWeightsTests
         using (var file = SafeTensorsFile.Open(path))
         {
             Assert.Equal(architecture, file.Metadata["architecture"]);
-            Assert.Equal(residualBlocks > 0 || attentionBlocks > 0, file.Metadata.ContainsKey("residual_blocks"));
-            Assert.Equal(attentionBlocks > 0 || layoutChannels > 0, file.Metadata.ContainsKey("attention_blocks"));
-            Assert.Equal(layoutChannels > 0, file.Metadata.ContainsKey("layout_channels"));
+            var encoder = encoderBlocks > 0;
+            Assert.Equal(residualBlocks > 0 || attentionBlocks > 0 || encoder, file.Metadata.ContainsKey("residual_blocks"));
+            Assert.Equal(attentionBlocks > 0 || layoutChannels > 0 || encoder, file.Metadata.ContainsKey("attention_blocks"));
+            Assert.Equal(layoutChannels > 0 || encoder, file.Metadata.ContainsKey("layout_channels"));
+            Assert.Equal(encoder, file.Metadata.ContainsKey("encoder_blocks"));
         }
         using (original)
         using (var loaded = PriorWeights.Load(path))
@@ -93,17 +97,19 @@ public class PriorWeightsTests
     }
 
     [Theory]
-    [InlineData("1")]
-    [InlineData("3")]
-    [InlineData("9")]
-    public void ResidualBlockCountThatDisagreesWithTheWeightsIsRejected(string claimed)
+    [InlineData("residual_blocks", "1")]
+    [InlineData("residual_blocks", "3")]
+    [InlineData("residual_blocks", "9")]
+    [InlineData("encoder_blocks", "1")]
+    [InlineData("encoder_blocks", "3")]
+    public void BlockCountThatDisagreesWithTheWeightsIsRejected(string key, string claimed)
     {
-        var path = SavedModel(out var model, Small with { ResidualBlocks = 2 });
+        var path = SavedModel(out var model, key == "encoder_blocks" ? Small with { EncoderBlocks = 2 } : Small with { ResidualBlocks = 2 });
         model.Dispose();
-        RewriteHeader(path, h => h.Replace("\"residual_blocks\":\"2\"", $"\"residual_blocks\":\"{claimed}\""));
+        RewriteHeader(path, h => h.Replace($"\"{key}\":\"2\"", $"\"{key}\":\"{claimed}\""));
         var e = Assert.Throws<InvalidFileException>(() => PriorWeights.Load(path));
         Assert.Equal(path, e.FilePath);
-        Assert.Contains("residual_blocks", e.Message);
+        Assert.Contains(key, e.Message);
     }
 
     [Theory]

@@ -28,10 +28,10 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
     /// Random weights everywhere, GroupNorm's affine included (its default 1/0 would hide a wrong Mul/Add), and the attention
     /// blocks' output projections (their zero start would hide a wrong attention), and the layout corrector's head (likewise).
     /// </summary>
-    static PriorCnn RandomNetwork(int seed, int residualBlocks = 0, int attentionBlocks = 0, int layoutChannels = 0)
+    static PriorCnn RandomNetwork(int seed, int residualBlocks = 0, int attentionBlocks = 0, int layoutChannels = 0, int encoderBlocks = 0)
     {
         random.manual_seed(seed);
-        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64, residualBlocks, attentionBlocks, layoutChannels));
+        var model = new PriorCnn(new PriorCnnConfig(16, 96, 64, residualBlocks, attentionBlocks, layoutChannels, encoderBlocks));
         using var noGrad = no_grad();
         foreach (var (name, p) in model.named_parameters())
             if (name.StartsWith("layout.head.", StringComparison.Ordinal)) p.copy_(randn_like(p).Times(0.05));
@@ -74,9 +74,10 @@ public sealed class PriorCnnOnnxExportTests(ITestOutputHelper output) : IDisposa
     [InlineData(128, 64, 0, 2)]
     [InlineData(96, 64, 1, 1, 8)]
     [InlineData(128, 96, 0, 0, 16)]
-    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height, int residualBlocks, int attentionBlocks = 0, int layoutChannels = 0)
+    [InlineData(96, 64, 1, 0, 0, 2)]
+    public void Random_network_matches_torchsharp_at_dynamic_sizes(int width, int height, int residualBlocks, int attentionBlocks = 0, int layoutChannels = 0, int encoderBlocks = 0)
     {
-        using var model = RandomNetwork(seed: width, residualBlocks, attentionBlocks, layoutChannels);
+        using var model = RandomNetwork(seed: width, residualBlocks, attentionBlocks, layoutChannels, encoderBlocks);
         var path = Path.Combine(dir, "random.onnx");
         PriorCnnOnnxExport.Save(model, path);
 

@@ -143,6 +143,29 @@ public class PriorTrainerTests
     }
 
     [Fact]
+    public void InitAtAnotherWorkingSizeTrainsTheSameWeightsAtThisRunsSize()
+    {
+        var small = Tiny(1) with { Model = new PriorCnnConfig(16, 64, 32, EncoderBlocks: 1) };
+        var source = TestData.NewTempDir();
+        new PriorTrainer(small, CPU).Train(new TinyScenes(2), source, resume: false);
+        var weights = Path.Combine(source, PriorTrainer.WeightsFile);
+
+        var large = small with { InitWeights = weights, LearningRate = 1e-12, Model = small.Model with { Width = 96, Height = 64 } };
+        var run = TestData.NewTempDir();
+        new PriorTrainer(large, CPU).Train(new TinyScenes(2), run, resume: false);
+        using var init = PriorWeights.Load(weights);
+        using var resized = PriorWeights.Load(Path.Combine(run, PriorTrainer.WeightsFile));
+        Assert.Equal(large.Model, resized.Config);
+        Assert.Equal(large.Model, PriorTrainingState.TryLoad(run)!.Model);
+        Assert.True(MaxDifference(init, resized) < 1e-6);
+
+        // --init cannot drop the encoder's blocks
+        var plain = large with { Model = large.Model with { EncoderBlocks = 0 } };
+        var e = Assert.Throws<InvalidFileException>(() => new PriorTrainer(plain, CPU).Train(new TinyScenes(2), TestData.NewTempDir(), resume: false));
+        Assert.Contains("1 in the encoder", e.Message);
+    }
+
+    [Fact]
     public void AWeightAverageShipsAsTheDeliverableAndResumesOntoTheUninterruptedRun()
     {
         var options = Tiny(4) with { EmaDecay = 0.5 };
