@@ -20,34 +20,27 @@ internal static class PriorWeights
     /// 5: architecture 4 with a layout corrector on the output (metadata "layout_channels" as well);
     /// 6: architecture 5 with residual blocks in the encoder at 1/8 and 1/16 (metadata "encoder_blocks" as well).
     /// </summary>
-    const string ArchitectureWithoutBlocks = "2", ArchitectureWithBlocks = "3", ArchitectureWithAttention = "4", ArchitectureWithLayout = "5",
-        ArchitectureWithEncoderBlocks = "6";
+    const int FirstArchitecture = 2;
+    /// <summary>The metadata each architecture adds to the one before it: architecture 2 + i has the first i of these.</summary>
+    static readonly string[] BlockKeys = ["residual_blocks", "attention_blocks", "layout_channels", "encoder_blocks"];
+    static int[] BlockCounts(PriorCnnConfig c) => [c.ResidualBlocks, c.AttentionBlocks, c.LayoutChannels, c.EncoderBlocks];
     const string HeadKey = "head.weight", LayoutHeadKey = "layout.head.weight";
 
     public static void Save(PriorCnn model, string path, IReadOnlyDictionary<string, string>? extraMetadata = null)
     {
+        // The oldest architecture that holds this network, so its files load in the versions that know only that one.
+        var counts = BlockCounts(model.Config);
+        var keys = Array.FindLastIndex(counts, n => n > 0) + 1;
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["format"] = FormatTag,
-            ["architecture"] = model.Config switch
-            {
-                { EncoderBlocks: > 0 } => ArchitectureWithEncoderBlocks,
-                { LayoutChannels: > 0 } => ArchitectureWithLayout,
-                { AttentionBlocks: > 0 } => ArchitectureWithAttention,
-                { ResidualBlocks: > 0 } => ArchitectureWithBlocks,
-                _ => ArchitectureWithoutBlocks,
-            },
+            ["architecture"] = (FirstArchitecture + keys).ToString(CultureInfo.InvariantCulture),
             ["base_channels"] = model.Config.BaseChannels.ToString(CultureInfo.InvariantCulture),
             ["width"] = model.Config.Width.ToString(CultureInfo.InvariantCulture),
             ["height"] = model.Config.Height.ToString(CultureInfo.InvariantCulture),
             ["output"] = "affine_disparity",
         };
-        var c = model.Config;
-        var encoder = c.EncoderBlocks > 0;
-        if (c.ResidualBlocks > 0 || c.AttentionBlocks > 0 || c.LayoutChannels > 0 || encoder) metadata["residual_blocks"] = c.ResidualBlocks.ToString(CultureInfo.InvariantCulture);
-        if (c.AttentionBlocks > 0 || c.LayoutChannels > 0 || encoder) metadata["attention_blocks"] = c.AttentionBlocks.ToString(CultureInfo.InvariantCulture);
-        if (c.LayoutChannels > 0 || encoder) metadata["layout_channels"] = c.LayoutChannels.ToString(CultureInfo.InvariantCulture);
-        if (encoder) metadata["encoder_blocks"] = c.EncoderBlocks.ToString(CultureInfo.InvariantCulture);
+        for (int i = 0; i < keys; i++) metadata[BlockKeys[i]] = counts[i].ToString(CultureInfo.InvariantCulture);
         if (extraMetadata is not null) foreach (var (k, v) in extraMetadata) metadata.TryAdd(k, v);
         SafeTensorsWriter.Write(path, model.state_dict(), metadata);
     }
@@ -67,19 +60,13 @@ internal static class PriorWeights
         if (!metadata.TryGetValue("format", out var format) || format != FormatTag)
             throw new InvalidFileException(path, $"not a learned-prior weights file (metadata 'format' is '{format ?? "missing"}', expected '{FormatTag}')");
         metadata.TryGetValue("architecture", out var architecture);
-        // Each architecture adds one metadata key to the one before it.
-        var keys = architecture switch
-        {
-            ArchitectureWithoutBlocks => 0,
-            ArchitectureWithBlocks => 1,
-            ArchitectureWithAttention => 2,
-            ArchitectureWithLayout => 3,
-            ArchitectureWithEncoderBlocks => 4,
-            _ => throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {ArchitectureWithoutBlocks} to {ArchitectureWithEncoderBlocks} (retrain with `betterdepth train-prior`)"),
-        };
-        int Count(int key, string name) => keys > key ? MetaInt(path, metadata, name) : 0;
+        var last = FirstArchitecture + BlockKeys.Length;
+        if (!int.TryParse(architecture, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < FirstArchitecture || number > last)
+            throw new InvalidFileException(path, $"learned-prior weights of architecture {architecture ?? "1"}; this version builds architectures {FirstArchitecture} to {last} (retrain with `betterdepth train-prior`)");
+        var keys = number - FirstArchitecture;
+        int Count(int key) => key < keys ? MetaInt(path, metadata, BlockKeys[key]) : 0;
         var config = new PriorCnnConfig(MetaInt(path, metadata, "base_channels"), MetaInt(path, metadata, "width"), MetaInt(path, metadata, "height"),
-            Count(0, "residual_blocks"), Count(1, "attention_blocks"), Count(2, "layout_channels"), Count(3, "encoder_blocks"));
+            Count(0), Count(1), Count(2), Count(3));
         try { config.Validate(); }
         catch (ArgumentException e) { throw new InvalidFileException(path, $"metadata describes an impossible network: {e.Message}", e); }
         // The metadata must agree with the tensors before the network is allocated: the head's kernel is [1, 2 x base_channels, 3, 3].
